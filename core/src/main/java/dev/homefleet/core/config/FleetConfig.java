@@ -1,0 +1,44 @@
+package dev.homefleet.core.config;
+
+import static dev.homefleet.core.config.Defaults.map;
+import static dev.homefleet.core.config.Defaults.or;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A parsed and validated fleet.yaml. Built only by {@link FleetConfigLoader}; code that holds one can trust every
+ * reference in it to resolve.
+ */
+public record FleetConfig(
+        Integer version,
+        String name,
+        @Required ControllerSpec controller,
+        @Required Map<String, MachineSpec> machines,
+        PortsSpec ports,
+        JobsSpec jobs,
+        Map<String, CheckinSpec> checkins,
+        Map<String, FailoverSpec> failover,
+        AlertsSpec alerts) {
+
+    public static final int CURRENT_VERSION = 1;
+
+    public FleetConfig {
+        version = or(version, CURRENT_VERSION);
+        name = or(name, "homefleet");
+        machines = map(machines);
+        ports = or(ports, new PortsSpec(null));
+        jobs = or(jobs, new JobsSpec(null, null, null));
+        checkins = map(checkins);
+        failover = map(failover);
+        alerts = or(alerts, new AlertsSpec(null));
+    }
+
+    public Optional<MachineSpec> machine(String name) {
+        return Optional.ofNullable(machines.get(name));
+    }
+
+    public int serviceCount() {
+        return machines.values().stream().mapToInt(m -> m.services().size()).sum();
+    }
+}

@@ -1,0 +1,58 @@
+package dev.homefleet.core.config;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonSerializer;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * Writes homefleet's records as JSON or YAML the way fleet.yaml spells them: snake_case keys, lowercase enum
+ * values, durations as {@code 30s}.
+ */
+public final class FleetJson {
+
+    private FleetJson() {}
+
+    public static ObjectMapper json() {
+        return configure(JsonMapper.builder().build()).enable(SerializationFeature.INDENT_OUTPUT);
+    }
+
+    public static ObjectMapper yaml() {
+        return configure(YAMLMapper.builder()
+                .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+                .build());
+    }
+
+    private static ObjectMapper configure(ObjectMapper mapper) {
+        SimpleModule module = new SimpleModule("homefleet");
+        module.addSerializer(Duration.class, new JsonSerializer<>() {
+            @Override
+            public void serialize(Duration value, JsonGenerator gen, SerializerProvider serializers) throws IOException {
+                gen.writeString(Durations.format(value));
+            }
+        });
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        Class<Enum<?>> enumType = (Class) Enum.class;
+        module.addSerializer(enumType, new JsonSerializer<>() {
+            @Override
+            public void serialize(Enum<?> value, JsonGenerator gen, SerializerProvider serializers) throws IOException {
+                gen.writeString(value.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+            }
+        });
+        return mapper.registerModule(module)
+                .setSerializationInclusion(JsonInclude.Include.NON_EMPTY)
+                .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+                .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+    }
+}

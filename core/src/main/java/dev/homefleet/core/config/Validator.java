@@ -1,0 +1,459 @@
+package dev.homefleet.core.config;
+
+import dev.homefleet.core.config.FailoverSpec.Action;
+import dev.homefleet.core.config.ManagerSpec.Type;
+import dev.homefleet.core.config.ReachSpec.Via;
+import dev.homefleet.core.ports.Conflict;
+import dev.homefleet.core.ports.PortEntry;
+import dev.homefleet.core.ports.PortRegistry;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The rules a bound config must follow beyond its shape: references resolve, ports do not collide, secrets are
+ * not inline, nothing listens beyond loopback without tokens. Reports every finding; never throws.
+ */
+final class Validator {
+
+    private static final Pattern SOCKS = Pattern.compile("socks5h?://([^:/]+|\\[[0-9a-fA-F:]+]):(\\d{1,5})");
+    private static final Pattern HOST_PORT = Pattern.compile("([^:/\\s]+|\\[[0-9a-fA-F:]+]):(\\d{1,5})");
+
+    private final FleetConfig config;
+    private final Problems problems;
+    private final SourceIndex index;
+    private final Map<String, String> environment;
+
+    Validator(FleetConfig config, Problems problems, SourceIndex index, Map<String, String> environment) {
+        this.config = config;
+        this.problems = problems;
+        this.index = index;
+        this.environment = environment;
+    }
+
+    void validate() {
+        if (config.version() != FleetConfig.CURRENT_VERSION) {
+            error("version", "version " + config.version() + " is not supported; this homefleet reads version "
+                    + FleetConfig.CURRENT_VERSION);
+        }
+        controller();
+        config.machines().values().forEach(this::machine);
+        ranges();
+        ports();
+        jobs();
+        config.checkins().values().forEach(this::checkin);
+        config.failover().values().forEach(this::failover);
+        alerts();
+    }
+
+    private void controller() {
+        ControllerSpec controller = config.controller();
+        if (controller == null) {
+            return;
+        }
+        MachineSpec machine = machineRef("controller.machine", controller.machine());
+        port("controller.port", controller.port());
+        if (machine != null) {
+            String bind = bind("controller.bind", controller.bind(), machine);
+            if (bind != null && !Binds.isLoopback(bind)) {
+                TokensSpec tokens = controller.tokens();
+                if (tokens == null || tokens.admin() == null) {
+                    error("controller.bind", "the controller listens on " + bind + ", beyond loopback, with no "
+                            + "tokens; add controller.tokens.admin (and viewer) as ${ENV} references, or bind to "
+                            + "127.0.0.1");
+                }
+            }
+        }
+        if (controller.tokens() != null) {
+            secretSet("controller.tokens.admin", controller.tokens().admin(), "the controller will refuse to start");
+            secretSet("controller.tokens.viewer", controller.tokens().viewer(), "viewers cannot sign in");
+        }
+    }
+
+    private void machine(MachineSpec machine) {
+        String path = "machines." + machine.name();
+        Addresses addresses = machine.addresses();
+        for (String kind : List.of("lan", "tailscale")) {
+            String address = kind.equals("lan") ? addresses.lan() : addresses.tailscale();
+            if (address != null && !Binds.isAddressLiteral(address)) {
+                error(path + ".addresses." + kind, "'" + address + "' is not an IP address; names go under mdns");
+            }
+        }
+        ReachSpec reach = machine.reach();
+        if (reach != null && reach.via() != null) {
+            String controllerMachine = config.controller() == null ? null : config.controller().machine();
+            if (reach.via() == Via.LOCAL && config.machines().containsKey(controllerMachine)
+                    && !machine.name().equals(controllerMachine)) {
+                error(path + ".reach.via", "only the controller's own machine (" + controllerMachine
+                        + ") is reached locally; use ssh or agent for " + machine.name());
+            }
+            if (reach.via() == Via.SSH && reach.ssh() == null) {
+                error(path + ".reach", "via: ssh needs an ssh: block with at least host:");
+            }
+            if (reach.via() == Via.AGENT && machine.agent() == null) {
+                error(path + ".reach.via", "via: agent needs an agent: block on this machine");
+            }
+        }
+        if (reach != null && reach.ssh() != null) {
+            SshSpec ssh = reach.ssh();
+            port(path + ".reach.ssh.port", ssh.port());
+            positive(path + ".reach.ssh.connect_timeout", ssh.connectTimeout());
+            positive(path + ".reach.ssh.command_timeout", ssh.commandTimeout());
+            if (ssh.proxy() != null) {
+                var matcher = SOCKS.matcher(ssh.proxy());
+                if (!matcher.matches() || !validPort(matcher.group(2))) {
+                    error(path + ".reach.ssh.proxy", "'" + ssh.proxy()
+                            + "' is not a SOCKS5 proxy; write socks5://HOST:PORT, e.g. socks5://localhost:1055");
+                }
+            }
+        }
+        if (machine.agent() != null) {
+            AgentSpec agent = machine.agent();
+            port(path + ".agent.port", agent.port());
+            String bind = bind(path + ".agent.bind", agent.bind(), machine);
+            if (bind != null && !Binds.isLoopback(bind) && agent.token() == null) {
+                error(path + ".agent.bind", "the agent listens on " + bind + ", beyond loopback, with no token; "
+                        + "add agent.token as a ${ENV} reference, or bind to 127.0.0.1");
+            }
+            secretSet(path + ".agent.token", agent.token(), "the controller cannot talk to this agent");
+        }
+        machine.services().values().forEach(service -> service(machine, service));
+    }
+
+    private void service(MachineSpec machine, ServiceSpec service) {
+        String path = "machines." + machine.name() + ".services." + service.name();
+        port(path + ".port", service.port());
+        bind(path + ".bind", service.bind(), machine);
+        if (service.project() != null) {
+            ReservedRange range = config.ports().reserved().get(service.project());
+            if (range == null) {
+                error(path + ".project", "no port range is reserved for project '" + service.project() + "'"
+                        + Suggest.hint(service.project(), config.ports().reserved().keySet()));
+            } else if (service.port() != null && !range.range().contains(service.port())) {
+                error(path + ".port", "port " + service.port() + " is outside " + range.range() + ", the range of "
+                        + "project " + range.project() + "; pick a port inside it (fleet ports suggest "
+                        + range.project() + ")");
+            }
+        }
+        if (service.manager() != null) {
+            manager(path + ".manager", service.manager());
+        }
+        if (service.check() != null) {
+            check(path + ".check", service.check(), service);
+        }
+    }
+
+    private void manager(String path, ManagerSpec m) {
+        if (m.type() == null) {
+            return;
+        }
+        Map<Type, Set<String>> allowed = Map.of(
+                Type.LAUNCHD, Set.of("label", "plist", "domain"),
+                Type.PM2, Set.of("name", "script", "args", "cwd", "interpreter", "env"),
+                Type.WINDOWS, Set.of("name"),
+                Type.PROCESS, Set.of("command", "cwd", "env"),
+                Type.CRON, Set.of("schedule", "command"));
+        Map<String, Boolean> present = new java.util.LinkedHashMap<>();
+        present.put("label", m.label() != null);
+        present.put("plist", m.plist() != null);
+        present.put("domain", m.domain() != null);
+        present.put("name", m.name() != null);
+        present.put("script", m.script() != null);
+        present.put("args", !m.args().isEmpty());
+        present.put("cwd", m.cwd() != null);
+        present.put("interpreter", m.interpreter() != null);
+        present.put("env", !m.env().isEmpty());
+        present.put("command", !m.command().isEmpty());
+        present.put("schedule", m.schedule() != null);
+        String type = m.type().name().toLowerCase(java.util.Locale.ROOT);
+        present.forEach((key, isSet) -> {
+            if (isSet && !allowed.get(m.type()).contains(key)) {
+                error(path + "." + key, "'" + key + "' does not apply to a " + type + " service; it takes "
+                        + String.join(", ", allowed.get(m.type()).stream().sorted().toList()));
+            }
+        });
+        String required = switch (m.type()) {
+            case LAUNCHD -> m.label() == null ? "label" : null;
+            case PM2, WINDOWS -> m.name() == null ? "name" : null;
+            case PROCESS -> m.command().isEmpty() ? "command" : null;
+            case CRON -> m.schedule() == null ? "schedule" : null;
+        };
+        if (required != null) {
+            error(path, "a " + type + " service needs '" + required + "'");
+        }
+        m.env().forEach((key, value) -> inlineSecret(path + ".env." + key, key));
+    }
+
+    private void check(String path, CheckSpec check, ServiceSpec service) {
+        int kinds = (check.http() != null ? 1 : 0) + (check.tcp() != null ? 1 : 0)
+                + (check.command().isEmpty() ? 0 : 1) + (check.manager() ? 1 : 0);
+        if (kinds != 1) {
+            error(path, kinds == 0
+                    ? "a check needs one of http, tcp, command or manager: true"
+                    : "a check has exactly one of http, tcp, command or manager: true; split it or keep one");
+        }
+        if (check.http() != null) {
+            url(path + ".http", check.http());
+        }
+        if (check.tcp() != null) {
+            var matcher = HOST_PORT.matcher(check.tcp());
+            if (!matcher.matches() || !validPort(matcher.group(2))) {
+                error(path + ".tcp", "'" + check.tcp() + "' is not HOST:PORT, e.g. 127.0.0.1:22");
+            }
+        }
+        if (check.http() == null && (check.expectStatus() != null || check.bodyContains() != null)) {
+            error(path, "expect_status and body_contains apply to http checks only");
+        }
+        if (check.expectStatus() != null && (check.expectStatus() < 100 || check.expectStatus() > 599)) {
+            error(path + ".expect_status", check.expectStatus() + " is not an HTTP status; use 100 to 599");
+        }
+        if (check.manager() && service.manager() != null && service.manager().type() == Type.CRON) {
+            error(path + ".manager", "a cron entry has no running state to check; use a check-in instead");
+        }
+        positive(path + ".timeout", check.timeout());
+        atLeastOne(path + ".fall", check.fall());
+        atLeastOne(path + ".rise", check.rise());
+    }
+
+    private void ranges() {
+        for (ReservedRange range : config.ports().reserved().values()) {
+            String path = "ports.reserved." + range.project();
+            if (range.range() == null) {
+                continue;
+            }
+            for (int i = 0; i < range.defaultPorts().size(); i++) {
+                int port = range.defaultPorts().get(i);
+                if (!range.range().contains(port)) {
+                    error(path + ".default_ports[" + i + "]", "default port " + port + " is outside the range "
+                            + range.range());
+                }
+            }
+        }
+    }
+
+    private void ports() {
+        if (config.controller() == null) {
+            return;
+        }
+        for (Conflict conflict : PortRegistry.of(config).conflicts()) {
+            switch (conflict.kind()) {
+                case PORT_CLASH -> {
+                    PortEntry first = conflict.entries().get(0);
+                    PortEntry second = conflict.entries().get(1);
+                    error(second.configPath(), conflict.message() + " (the other is " + first.configPath()
+                            + " on line " + index.valueAt(first.configPath()).line() + "); give one of them "
+                            + "another port or bind them to different addresses");
+                }
+                case FOREIGN_RANGE -> {
+                    PortEntry entry = conflict.entries().get(0);
+                    String project = conflict.ranges().get(0);
+                    error(entry.configPath(), conflict.message() + "; set project: " + project
+                            + " if it belongs there, or move it (fleet ports suggest PROJECT)");
+                }
+                case RANGE_OVERLAP -> error("ports.reserved." + conflict.ranges().get(1) + ".range",
+                        conflict.message() + " (line " + index.valueAt("ports.reserved." + conflict.ranges().get(0)
+                                + ".range").line() + "); reserved ranges must not share ports");
+            }
+        }
+    }
+
+    private void jobs() {
+        JobsSpec jobs = config.jobs();
+        JobsSpec.Thresholds t = jobs.heartbeat().thresholds();
+        percent("jobs.heartbeat.thresholds.swap_percent", t.swapPercent());
+        percent("jobs.heartbeat.thresholds.memory_percent", t.memoryPercent());
+        percent("jobs.heartbeat.thresholds.disk_percent", t.diskPercent());
+        if (jobs.healer().maxRestarts() < 0) {
+            error("jobs.healer.max_restarts", "must be 0 or more (0 only reports)");
+        }
+        if (jobs.cleaner().simulatorLimit() < 0) {
+            error("jobs.cleaner.simulator_limit", "must be 0 or more");
+        }
+        positive("jobs.cleaner.orphan_age", jobs.cleaner().orphanAge());
+        for (int i = 0; i < jobs.cleaner().watchPorts().size(); i++) {
+            port("jobs.cleaner.watch_ports[" + i + "]", jobs.cleaner().watchPorts().get(i));
+        }
+    }
+
+    private void checkin(CheckinSpec checkin) {
+        String path = "checkins." + checkin.name();
+        machineRef(path + ".machine", checkin.machine());
+        positive(path + ".grace", checkin.grace());
+    }
+
+    private void failover(FailoverSpec failover) {
+        String path = "failover." + failover.name();
+        ServiceSpec primaryService = endpoint(path + ".primary", failover.primary());
+        endpoint(path + ".standby", failover.standby());
+        MachineSpec standby = failover.standby() == null ? null : config.machines().get(failover.standby().machine());
+        if (failover.primary() != null && failover.standby() != null && failover.primary().machine() != null
+                && failover.primary().machine().equals(failover.standby().machine())) {
+            error(path + ".standby.machine", "the standby runs on the same machine as the primary ("
+                    + failover.primary().machine() + "); a standby must be on another machine to survive it");
+        }
+        if (failover.check() != null) {
+            url(path + ".check", failover.check());
+        } else if (failover.primary() != null && failover.primary().service() != null && primaryService != null
+                && primaryService.port() == null) {
+            error(path, "no check URL and the primary service has no port to derive one from; add check: URL");
+        } else if (failover.primary() != null && failover.primary().service() == null) {
+            error(path, "give the primary a service, or a check: URL to poll");
+        }
+        positive(path + ".interval", failover.interval());
+        positive(path + ".timeout", failover.timeout());
+        if (failover.timeout().compareTo(failover.interval()) >= 0) {
+            error(path + ".timeout", "timeout " + Durations.format(failover.timeout())
+                    + " must be shorter than interval " + Durations.format(failover.interval()));
+        }
+        atLeastOne(path + ".fall", failover.fall());
+        atLeastOne(path + ".rise", failover.rise());
+        actions(path + ".on_takeover", failover.onTakeover(), standby);
+        actions(path + ".on_yield", failover.onYield(), standby);
+    }
+
+    private void actions(String path, List<Action> actions, MachineSpec standby) {
+        for (int i = 0; i < actions.size(); i++) {
+            Action action = actions.get(i);
+            String at = path + "[" + i + "]";
+            int kinds = (action.action() != null ? 1 : 0) + (action.setEnv().isEmpty() ? 0 : 1)
+                    + (action.command().isEmpty() ? 0 : 1);
+            if (kinds != 1) {
+                error(at, "an action has exactly one of action (start, stop, restart), set_env or command");
+            }
+            if ((action.action() != null || !action.setEnv().isEmpty()) && action.service() == null) {
+                error(at, "name the standby machine's service it applies to: service: NAME");
+            }
+            if (action.service() != null && standby != null && !standby.services().containsKey(action.service())) {
+                error(at + ".service", "no service '" + action.service() + "' on " + standby.name()
+                        + Suggest.hint(action.service(), standby.services().keySet()));
+            }
+            action.setEnv().forEach((key, value) -> inlineSecret(at + ".set_env." + key, key));
+        }
+    }
+
+    private ServiceSpec endpoint(String path, FailoverSpec.Endpoint endpoint) {
+        if (endpoint == null || endpoint.machine() == null) {
+            return null;
+        }
+        MachineSpec machine = machineRef(path + ".machine", endpoint.machine());
+        if (machine == null || endpoint.service() == null) {
+            return null;
+        }
+        ServiceSpec service = machine.services().get(endpoint.service());
+        if (service == null) {
+            error(path + ".service", "no service '" + endpoint.service() + "' on " + machine.name()
+                    + Suggest.hint(endpoint.service(), machine.services().keySet()));
+        }
+        return service;
+    }
+
+    private void alerts() {
+        AlertsSpec.Telegram telegram = config.alerts().telegram();
+        if (telegram == null) {
+            return;
+        }
+        url("alerts.telegram.api_url", telegram.apiUrl());
+        secretSet("alerts.telegram.bot_token", telegram.botToken(), "no Telegram alert can be sent");
+        if (telegram.chatIds().isEmpty()) {
+            warning("alerts.telegram", "chat_ids is empty, so alerts go nowhere; add the chat id your bot "
+                    + "should write to (docs/operations.md says how to find it)");
+        }
+    }
+
+    // --- shared rules ---
+
+    private MachineSpec machineRef(String path, String name) {
+        if (name == null) {
+            return null;
+        }
+        MachineSpec machine = config.machines().get(name);
+        if (machine == null) {
+            error(path, "no machine named '" + name + "'" + Suggest.hint(name, config.machines().keySet()));
+        }
+        return machine;
+    }
+
+    private String bind(String path, String bind, MachineSpec machine) {
+        var resolved = Binds.resolve(bind, machine.addresses());
+        if (resolved.isEmpty()) {
+            error(path, "'" + bind + "' names an address " + machine.name() + " does not have; add it under "
+                    + "machines." + machine.name() + ".addresses or bind to an address");
+            return null;
+        }
+        String address = resolved.get();
+        if (!address.equals(Binds.NONE) && !Binds.isAddressLiteral(address)) {
+            error(path, "'" + bind + "' is not an address; use an IP address or one of "
+                    + String.join(", ", Binds.WORDS));
+            return null;
+        }
+        return address;
+    }
+
+    private void port(String path, Integer port) {
+        if (port != null && (port < 1 || port > 65535)) {
+            error(path, port + " is not a port; use a number from 1 to 65535");
+        }
+    }
+
+    private static boolean validPort(String digits) {
+        return digits.length() <= 5 && Integer.parseInt(digits) >= 1 && Integer.parseInt(digits) <= 65535;
+    }
+
+    private void percent(String path, Integer value) {
+        if (value < 1 || value > 100) {
+            error(path, value + " is not a percentage; use 1 to 100");
+        }
+    }
+
+    private void positive(String path, Duration duration) {
+        if (duration != null && (duration.isZero() || duration.isNegative())) {
+            error(path, "must be longer than 0s");
+        }
+    }
+
+    private void atLeastOne(String path, Integer count) {
+        if (count != null && count < 1) {
+            error(path, "must be 1 or more (it counts checks in a row)");
+        }
+    }
+
+    private void url(String path, String text) {
+        try {
+            URI uri = new URI(text);
+            String scheme = uri.getScheme();
+            if (scheme == null || !(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
+                error(path, "'" + text + "' is not an http(s) URL; write e.g. http://127.0.0.1:9010/health");
+            }
+        } catch (URISyntaxException e) {
+            error(path, "'" + text + "' is not a URL: " + e.getReason());
+        }
+    }
+
+    private void inlineSecret(String path, String key) {
+        String raw = index.rawAt(path);
+        if (raw != null && Secrets.looksSecret(key) && !Secrets.isReference(raw)) {
+            error(path, key + " looks like a secret written inline; put it in an environment variable and write ${"
+                    + key.toUpperCase(java.util.Locale.ROOT) + "}");
+        }
+    }
+
+    private void secretSet(String path, Secret secret, String consequence) {
+        if (secret != null && secret.source() == Secret.Source.ENV && !environment.containsKey(secret.reference())) {
+            warning(path, secret + " is not set in this environment; " + consequence + " until it is");
+        }
+    }
+
+    private void error(String path, String message) {
+        problems.error(index.valueAt(path), path, message);
+    }
+
+    private void warning(String path, String message) {
+        problems.warning(index.valueAt(path), path, message);
+    }
+
+}
