@@ -217,7 +217,10 @@ final class Binder {
             return value;
         }
         if (cls == Boolean.class) {
-            if (scalar.kind() == YScalar.Kind.BOOLEAN || fromEnv && text.matches("true|false")) {
+            if (scalar.kind() == YScalar.Kind.BOOLEAN) {
+                return List.of("true", "yes", "on", "y").contains(text.strip().toLowerCase(Locale.ROOT));
+            }
+            if (fromEnv && text.matches("true|false")) {
                 return Boolean.parseBoolean(text);
             }
             throw new IllegalArgumentException("expected true or false, found " + scalar.describe());

@@ -31,7 +31,7 @@ public final class YamlReader {
             if (first == null) {
                 return Optional.empty();
             }
-            YNode root = readValue(parser);
+            YNode root = readValue(parser, text);
             JsonToken next = parser.nextToken();
             if (next != null) {
                 throw new YamlSyntaxException(
@@ -46,7 +46,7 @@ public final class YamlReader {
         }
     }
 
-    private static YNode readValue(YAMLParser parser) throws IOException, YamlSyntaxException {
+    private static YNode readValue(YAMLParser parser, String source) throws IOException, YamlSyntaxException {
         Location location = at(parser.currentTokenLocation());
         JsonToken token = parser.currentToken();
         if (parser.isCurrentAlias()) {
@@ -55,13 +55,15 @@ public final class YamlReader {
                     location);
         }
         return switch (token) {
-            case START_OBJECT -> readMap(parser, location);
-            case START_ARRAY -> readList(parser, location);
-            case VALUE_STRING -> new YNode.YScalar(parser.getText(), YNode.YScalar.Kind.STRING, location);
+            case START_OBJECT -> readMap(parser, source, location);
+            case START_ARRAY -> readList(parser, source, location);
+            case VALUE_STRING -> parser.getText().isEmpty() && !quoted(source, parser)
+                    ? new YNode.YScalar("", YNode.YScalar.Kind.NULL, location) // "key:" with nothing is null
+                    : new YNode.YScalar(parser.getText(), YNode.YScalar.Kind.STRING, location);
             case VALUE_NUMBER_INT -> new YNode.YScalar(parser.getText(), YNode.YScalar.Kind.INTEGER, location);
             case VALUE_NUMBER_FLOAT -> new YNode.YScalar(parser.getText(), YNode.YScalar.Kind.DECIMAL, location);
-            case VALUE_TRUE, VALUE_FALSE -> new YNode.YScalar(
-                    String.valueOf(token == JsonToken.VALUE_TRUE), YNode.YScalar.Kind.BOOLEAN, location);
+            // keep the word as written (yes, on, true) so a text field given "no" stays "no"
+            case VALUE_TRUE, VALUE_FALSE -> new YNode.YScalar(parser.getText(), YNode.YScalar.Kind.BOOLEAN, location);
             case VALUE_NULL -> new YNode.YScalar("", YNode.YScalar.Kind.NULL, location);
             case VALUE_EMBEDDED_OBJECT -> throw new YamlSyntaxException(
                     "binary and other tagged values are not supported in a fleet file", location);
@@ -69,13 +71,22 @@ public final class YamlReader {
         };
     }
 
-    private static YNode readMap(YAMLParser parser, Location location) throws IOException, YamlSyntaxException {
+    private static boolean quoted(String source, YAMLParser parser) {
+        long offset = parser.currentTokenLocation().getCharOffset();
+        if (offset < 0 || offset >= source.length()) {
+            return false;
+        }
+        char first = source.charAt((int) offset);
+        return first == '"' || first == '\'';
+    }
+
+    private static YNode readMap(YAMLParser parser, String source, Location location) throws IOException, YamlSyntaxException {
         Map<String, YNode.YMap.Entry> entries = new LinkedHashMap<>();
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String key = parser.currentName();
             Location keyLocation = at(parser.currentTokenLocation());
             parser.nextToken();
-            YNode value = readValue(parser);
+            YNode value = readValue(parser, source);
             YNode.YMap.Entry previous = entries.get(key);
             if (previous != null) {
                 throw new YamlSyntaxException("duplicate key '" + key + "' (first written on line "
@@ -86,10 +97,10 @@ public final class YamlReader {
         return new YNode.YMap(entries, location);
     }
 
-    private static YNode readList(YAMLParser parser, Location location) throws IOException, YamlSyntaxException {
+    private static YNode readList(YAMLParser parser, String source, Location location) throws IOException, YamlSyntaxException {
         List<YNode> items = new ArrayList<>();
         while (parser.nextToken() != JsonToken.END_ARRAY) {
-            items.add(readValue(parser));
+            items.add(readValue(parser, source));
         }
         return new YNode.YList(items, location);
     }
