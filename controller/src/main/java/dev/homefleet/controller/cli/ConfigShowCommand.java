@@ -44,7 +44,7 @@ final class ConfigShowCommand implements Callable<Integer> {
             return ExitCodes.FINDING;
         }
         FleetConfig config = result.config();
-        ObjectMapper mapper = json ? FleetJson.json() : FleetJson.yaml();
+        ObjectMapper mapper = FleetJson.compact(json ? FleetJson.json() : FleetJson.yaml());
         try {
             JsonNode tree = Secrets.redact(mapper.valueToTree(config));
             spec.commandLine().getOut().println(mapper.writeValueAsString(tree).stripTrailing());

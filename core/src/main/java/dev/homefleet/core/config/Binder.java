@@ -109,7 +109,7 @@ final class Binder {
             if (absent) {
                 if (component.isAnnotationPresent(Required.class)) {
                     Location at = entry != null ? entry.keyLocation() : map.location();
-                    problems.error(at, path.isEmpty() ? key : path, entry != null
+                    problems.error(at, path, entry != null
                             ? "'" + key + "' is empty; it needs " + describe(component.getType())
                             : "missing required key '" + key + "'");
                 }

@@ -34,6 +34,11 @@ public final class FleetJson {
                 .build());
     }
 
+    /** Leaves out nulls and empty values: for showing a config as a person would write it. */
+    public static ObjectMapper compact(ObjectMapper mapper) {
+        return mapper.setSerializationInclusion(JsonInclude.Include.NON_EMPTY);
+    }
+
     private static ObjectMapper configure(ObjectMapper mapper) {
         SimpleModule module = new SimpleModule("homefleet");
         module.addSerializer(Duration.class, new JsonSerializer<>() {
@@ -51,7 +56,6 @@ public final class FleetJson {
             }
         });
         return mapper.registerModule(module)
-                .setSerializationInclusion(JsonInclude.Include.NON_EMPTY)
                 .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
                 .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
     }
