@@ -3,6 +3,8 @@ package dev.homefleet.controller.cli;
 import dev.homefleet.core.config.FleetConfig;
 import dev.homefleet.core.config.LoadResult;
 import dev.homefleet.core.ports.PortRegistry;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
@@ -32,6 +34,9 @@ final class PortsSuggestCommand implements Callable<Integer> {
     @Option(names = {"-m", "--machine"}, paramLabel = "MACHINE", description = "The machine the port is for.")
     String machine;
 
+    @Option(names = "--json", description = "Print {\"project\":...,\"machine\":...,\"port\":N} (port null when full).")
+    boolean json;
+
     PortsSuggestCommand(CliContext context) {
         this.context = context;
     }
@@ -55,6 +60,14 @@ final class PortsSuggestCommand implements Callable<Integer> {
             }
         }
         OptionalInt port = registry.suggest(project, on);
+        if (json) {
+            Map<String, Object> document = new LinkedHashMap<>();
+            document.put("project", project);
+            document.put("machine", on.orElse(null));
+            document.put("port", port.isPresent() ? port.getAsInt() : null);
+            Output.json(spec.commandLine().getOut(), document);
+            return port.isPresent() ? ExitCodes.OK : ExitCodes.FINDING;
+        }
         if (port.isEmpty()) {
             spec.commandLine().getErr().println("fleet: every port of " + project + "'s range is taken"
                     + on.map(m -> " on " + m).orElse("") + "; widen ports.reserved." + project + ".range");

@@ -178,6 +178,14 @@ class FleetCommandTest {
     }
 
     @Test
+    void suggest_json_names_project_machine_and_port() throws Exception {
+        JsonNode doc = JSON.readTree(fleet("ports", "suggest", "aphos-game", "--machine", "macmini", "--json").out());
+        assertThat(doc.get("project").asText()).isEqualTo("aphos-game");
+        assertThat(doc.get("machine").asText()).isEqualTo("macmini");
+        assertThat(doc.get("port").asInt()).isEqualTo(2569);
+    }
+
+    @Test
     void suggest_for_an_unknown_project_is_bad_usage_and_a_full_range_is_a_finding() throws Exception {
         Run unknown = fleet("ports", "suggest", "ez-cmr");
         assertThat(unknown.exitCode()).isEqualTo(ExitCodes.USAGE);
