@@ -118,7 +118,8 @@ public final class AgentMain implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
             Path file = config != null ? config
-                    : environment.containsKey("HOMEFLEET_CONFIG") ? Path.of(environment.get("HOMEFLEET_CONFIG"))
+                    : !environment.getOrDefault("HOMEFLEET_CONFIG", "").isBlank()
+                            ? Path.of(environment.get("HOMEFLEET_CONFIG"))
                     : home.resolve(".homefleet/fleet.yaml");
             if (!Files.isRegularFile(file)) {
                 err.println("homefleet-agent: no fleet file at " + file + "; copy the controller's fleet.yaml there "

@@ -108,7 +108,7 @@ final class Binder {
             }
             if (absent) {
                 if (component.isAnnotationPresent(Required.class)) {
-                    Location at = entry != null ? entry.keyLocation() : map.location();
+                    Location at = entry != null ? entry.keyLocation() : index.keyAt(path);
                     problems.error(at, path, entry != null
                             ? "'" + key + "' is empty; it needs " + describe(component.getType())
                             : "missing required key '" + key + "'");
@@ -163,7 +163,7 @@ final class Binder {
                         + suggestName(key) + ")");
                 continue;
             }
-            if (!named && valueType == String.class && !ENV_NAME.matcher(key).matches()) {
+            if (isEnvironment(path) && !ENV_NAME.matcher(key).matches()) {
                 problems.error(entry.keyLocation(), childPath,
                         "'" + key + "' is not a valid environment variable name; use letters, digits and '_'");
                 continue;
@@ -182,6 +182,10 @@ final class Binder {
             try {
                 return Secret.parse(text);
             } catch (IllegalArgumentException e) {
+                if (text.strip().matches("\\$\\{[A-Za-z_][A-Za-z0-9_]*:-.*}")) {
+                    throw new IllegalArgumentException("a secret reference takes no default (the default would be a "
+                            + "secret written inline); write " + text.strip().replaceAll(":-.*}$", "}"));
+                }
                 String variable = suggestEnvName(path);
                 throw new IllegalArgumentException("a secret is written inline; keep it out of fleet.yaml: put it in "
                         + "an environment variable and write ${" + variable + "}, or in a file only you can read "
@@ -245,6 +249,11 @@ final class Binder {
             return cls.getEnumConstants()[at];
         }
         throw new IllegalStateException("no conversion to " + cls);
+    }
+
+    /** Maps of environment variables: their keys must be names a process environment can hold. */
+    private static boolean isEnvironment(String path) {
+        return path.endsWith(".env") || path.endsWith(".set_env") || path.equals("env") || path.equals("set_env");
     }
 
     static List<String> keysOf(Class<?> record) {

@@ -10,6 +10,10 @@ public final class Durations {
     private static final Pattern WHOLE = Pattern.compile("(\\d+(ms|s|m|h|d))+");
     private static final Pattern PART = Pattern.compile("(\\d+)(ms|s|m|h|d)");
 
+    /** Longer than anything a fleet needs, short enough that no arithmetic on it overflows. */
+    private static final Duration MAX = Duration.ofDays(3650);
+    private static final String MAX_HINT = "use at most 3650d";
+
     private Durations() {}
 
     /** @throws IllegalArgumentException with a sentence that says how to write it */
@@ -25,15 +29,22 @@ public final class Durations {
         }
         Duration total = Duration.ZERO;
         Matcher part = PART.matcher(compact);
-        while (part.find()) {
-            long amount = Long.parseLong(part.group(1));
-            total = total.plus(switch (part.group(2)) {
-                case "ms" -> Duration.ofMillis(amount);
-                case "s" -> Duration.ofSeconds(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                case "h" -> Duration.ofHours(amount);
-                default -> Duration.ofDays(amount);
-            });
+        try {
+            while (part.find()) {
+                long amount = Long.parseLong(part.group(1));
+                total = total.plus(switch (part.group(2)) {
+                    case "ms" -> Duration.ofMillis(amount);
+                    case "s" -> Duration.ofSeconds(amount);
+                    case "m" -> Duration.ofMinutes(amount);
+                    case "h" -> Duration.ofHours(amount);
+                    default -> Duration.ofDays(amount);
+                });
+            }
+        } catch (ArithmeticException | NumberFormatException e) {
+            throw new IllegalArgumentException("'" + text + "' is too long to be a duration; " + MAX_HINT);
+        }
+        if (total.compareTo(MAX) > 0) {
+            throw new IllegalArgumentException("'" + text + "' is too long to be a duration; " + MAX_HINT);
         }
         return total;
     }

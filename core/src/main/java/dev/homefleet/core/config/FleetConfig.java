@@ -38,6 +38,27 @@ public record FleetConfig(
         return Optional.ofNullable(machines.get(name));
     }
 
+    /**
+     * The URL a failover's standby polls: its {@code check}, else http://HOST:PORT/ of the primary service, HOST
+     * being the primary machine's mDNS name, else its LAN, else its Tailscale address.
+     */
+    public Optional<String> failoverCheckUrl(FailoverSpec failover) {
+        if (failover.check() != null) {
+            return Optional.of(failover.check());
+        }
+        MachineSpec primary = machines.get(failover.primary().machine());
+        if (primary == null || failover.primary().service() == null) {
+            return Optional.empty();
+        }
+        ServiceSpec service = primary.services().get(failover.primary().service());
+        Addresses a = primary.addresses();
+        String host = a.mdns() != null ? a.mdns() : a.lan() != null ? a.lan() : a.tailscale();
+        if (service == null || service.port() == null || host == null) {
+            return Optional.empty();
+        }
+        return Optional.of("http://" + host + ":" + service.port() + "/");
+    }
+
     public int serviceCount() {
         return machines.values().stream().mapToInt(m -> m.services().size()).sum();
     }

@@ -27,5 +27,11 @@ public record MachineSpec(
         addresses = or(addresses, new Addresses(null, null, null));
         hardware = map(hardware);
         services = map(services);
+        if (reach != null && reach.ssh() != null && reach.ssh().shell() == null) {
+            SshSpec ssh = reach.ssh();
+            SshSpec.Shell shell = os == Os.WINDOWS ? SshSpec.Shell.POWERSHELL : SshSpec.Shell.POSIX;
+            reach = new ReachSpec(reach.via(), new SshSpec(ssh.host(), ssh.user(), ssh.port(), ssh.identity(),
+                    ssh.proxy(), ssh.connectTimeout(), ssh.commandTimeout(), shell));
+        }
     }
 }

@@ -24,7 +24,7 @@ public record Schedule(String source, String quartz, Duration every) {
         if (source.isEmpty()) {
             throw new IllegalArgumentException("a schedule is empty; write a crontab line such as '*/15 * * * *' or '@every 15m'");
         }
-        if (source.startsWith("@every")) {
+        if (source.toLowerCase(Locale.ROOT).startsWith("@every")) {
             String rest = source.substring("@every".length()).strip();
             if (rest.isEmpty()) {
                 throw new IllegalArgumentException("'@every' needs an interval, e.g. '@every 15m'");
@@ -56,7 +56,11 @@ public record Schedule(String source, String quartz, Duration every) {
                     + "a Quartz expression 6 or 7");
         };
         try {
-            new CronExpression(quartz);
+            CronExpression cron = new CronExpression(quartz);
+            if (cron.getNextValidTimeAfter(new java.util.Date()) == null) {
+                throw new IllegalArgumentException("'" + source + "' never fires (no such date comes again); "
+                        + "check the day and month fields");
+            }
         } catch (ParseException e) {
             String where = fields.length == 5 ? " (as Quartz: '" + quartz + "')" : "";
             throw new IllegalArgumentException("'" + source + "' is not a valid cron expression" + where + ": "
@@ -103,7 +107,7 @@ public record Schedule(String source, String quartz, Duration every) {
         for (String part : field.split(",", -1)) {
             int slash = part.indexOf('/');
             String base = slash >= 0 ? part.substring(0, slash) : part;
-            if (slash >= 0 && !isNumber(part.substring(slash + 1))) {
+            if (slash >= 0 && (!isNumber(part.substring(slash + 1)) || Long.parseLong(part.substring(slash + 1)) == 0)) {
                 throw new IllegalArgumentException("'" + field + "' has a bad step in the " + name
                         + " field; write */N or FROM-TO/N with a whole number N");
             }
@@ -119,38 +123,36 @@ public record Schedule(String source, String quartz, Duration every) {
         }
     }
 
+    /**
+     * Crontab weekdays (0-7, 0 and 7 both Sunday) to Quartz's (1-7, 1 Sunday). Numeric fields are expanded to the
+     * days they select and written back as a list, so ranges and steps that wrap past Sunday stay exact.
+     */
     private static String shiftWeekdays(String field) {
-        List<String> out = new ArrayList<>();
+        if (!field.matches("[0-9*,/-]+")) {
+            return field; // names (MON-FRI) mean the same in both
+        }
+        java.util.TreeSet<Integer> days = new java.util.TreeSet<>();
         for (String part : field.split(",")) {
-            String step = "";
             int slash = part.indexOf('/');
-            if (slash >= 0) {
-                step = part.substring(slash);
-                part = part.substring(0, slash);
-            }
-            if (part.equals("*")) {
-                out.add(step.isEmpty() ? "*" : "1" + step);
-                continue;
-            }
-            String[] ends = part.split("-");
-            if (ends.length == 2 && isNumber(ends[0]) && isNumber(ends[1])) {
-                int from = Integer.parseInt(ends[0]);
-                int to = Integer.parseInt(ends[1]);
-                if (to == 7 && step.isEmpty()) {
-                    // 5-7 is Fri, Sat, Sun: Quartz 6-7 and 1
-                    out.add(from == 7 ? "1" : (from + 1) + "-7");
-                    out.add("1");
-                } else {
-                    out.add((from + 1) + "-" + Math.min(to + 1, 7) + step);
-                }
-            } else if (ends.length == 1 && isNumber(part)) {
-                int day = Integer.parseInt(part);
-                out.add((day == 7 ? 1 : day + 1) + step);
+            int step = slash >= 0 ? Integer.parseInt(part.substring(slash + 1)) : 1;
+            String base = slash >= 0 ? part.substring(0, slash) : part;
+            int from;
+            int to;
+            if (base.equals("*")) {
+                from = 0;
+                to = 6;
+            } else if (base.contains("-")) {
+                from = Integer.parseInt(base.substring(0, base.indexOf('-')));
+                to = Integer.parseInt(base.substring(base.indexOf('-') + 1));
             } else {
-                out.add(part + step); // names (MON-FRI) mean the same in both
+                from = Integer.parseInt(base);
+                to = slash >= 0 ? 6 : from;
+            }
+            for (int day = from; day <= to; day += step) {
+                days.add(day % 7 + 1);
             }
         }
-        return String.join(",", out.stream().distinct().toList());
+        return String.join(",", days.stream().map(String::valueOf).toList());
     }
 
     private static boolean isNumber(String text) {

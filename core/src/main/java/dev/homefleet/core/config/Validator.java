@@ -59,7 +59,7 @@ final class Validator {
         MachineSpec machine = machineRef("controller.machine", controller.machine());
         port("controller.port", controller.port());
         if (machine != null) {
-            String bind = bind("controller.bind", controller.bind(), machine);
+            String bind = daemonBind("controller.bind", controller.bind(), machine);
             if (bind != null && !Binds.isLoopback(bind)) {
                 TokensSpec tokens = controller.tokens();
                 if (tokens == null || tokens.admin() == null) {
@@ -77,6 +77,12 @@ final class Validator {
 
     private void machine(MachineSpec machine) {
         String path = "machines." + machine.name();
+        String controllerName = config.controller() == null ? null : config.controller().machine();
+        if (machine.role() == MachineSpec.Role.CONTROLLER && controllerName != null
+                && config.machines().containsKey(controllerName) && !machine.name().equals(controllerName)) {
+            error(path + ".role", "only controller.machine (" + controllerName + ") has role controller; "
+                    + "use worker or client");
+        }
         Addresses addresses = machine.addresses();
         for (String kind : List.of("lan", "tailscale")) {
             String address = kind.equals("lan") ? addresses.lan() : addresses.tailscale();
@@ -115,7 +121,7 @@ final class Validator {
         if (machine.agent() != null) {
             AgentSpec agent = machine.agent();
             port(path + ".agent.port", agent.port());
-            String bind = bind(path + ".agent.bind", agent.bind(), machine);
+            String bind = daemonBind(path + ".agent.bind", agent.bind(), machine);
             if (bind != null && !Binds.isLoopback(bind) && agent.token() == null) {
                 error(path + ".agent.bind", "the agent listens on " + bind + ", beyond loopback, with no token; "
                         + "add agent.token as a ${ENV} reference, or bind to 127.0.0.1");
@@ -128,7 +134,23 @@ final class Validator {
     private void service(MachineSpec machine, ServiceSpec service) {
         String path = "machines." + machine.name() + ".services." + service.name();
         port(path + ".port", service.port());
-        bind(path + ".bind", service.bind(), machine);
+        String address = bind(path + ".bind", service.bind(), machine);
+        if (address != null && !address.equals(Binds.NONE) && !Binds.isWildcard(address) && !Binds.isLoopback(address)
+                && !address.equals(machine.addresses().lan()) && !address.equals(machine.addresses().tailscale())) {
+            warning(path + ".bind", address + " is not one of " + machine.name() + "'s addresses; add it under "
+                    + "machines." + machine.name() + ".addresses if it is, so port conflicts are found");
+        }
+        if (machine.os() == MachineSpec.Os.IOS) {
+            error(path, machine.name() + " runs iOS, where homefleet manages no services; remove it or move it");
+        } else if (service.manager() != null && service.manager().type() != null) {
+            Type type = service.manager().type();
+            if (type == Type.LAUNCHD && machine.os() != null && machine.os() != MachineSpec.Os.MACOS
+                    || type == Type.WINDOWS && machine.os() != null && machine.os() != MachineSpec.Os.WINDOWS) {
+                error(path + ".manager.type", type.name().toLowerCase(java.util.Locale.ROOT) + " services run on "
+                        + (type == Type.LAUNCHD ? "macOS" : "Windows") + ", but " + machine.name() + " runs "
+                        + machine.os().name().toLowerCase(java.util.Locale.ROOT));
+            }
+        }
         if (service.project() != null) {
             ReservedRange range = config.ports().reserved().get(service.project());
             if (range == null) {
@@ -224,7 +246,7 @@ final class Validator {
         for (ReservedRange range : config.ports().reserved().values()) {
             String path = "ports.reserved." + range.project();
             if (range.range() == null) {
-                continue;
+                continue; // reported while binding
             }
             for (int i = 0; i < range.defaultPorts().size(); i++) {
                 int port = range.defaultPorts().get(i);
@@ -251,9 +273,14 @@ final class Validator {
                 }
                 case FOREIGN_RANGE -> {
                     PortEntry entry = conflict.entries().get(0);
+                    if (entry.project() != null && !config.ports().reserved().containsKey(entry.project())) {
+                        continue; // the unknown project is the error worth reading
+                    }
                     String project = conflict.ranges().get(0);
-                    error(entry.configPath(), conflict.message() + "; set project: " + project
-                            + " if it belongs there, or move it (fleet ports suggest PROJECT)");
+                    boolean own = entry.manager().equals("homefleet");
+                    error(entry.configPath(), conflict.message() + (own
+                            ? "; move it to a port outside reserved ranges"
+                            : "; set project: " + project + " if it belongs there, or move it (fleet ports suggest PROJECT)"));
                 }
                 case RANGE_OVERLAP -> error("ports.reserved." + conflict.ranges().get(1) + ".range",
                         conflict.message() + " (line " + index.valueAt("ports.reserved." + conflict.ranges().get(0)
@@ -299,8 +326,9 @@ final class Validator {
         if (failover.check() != null) {
             url(path + ".check", failover.check());
         } else if (failover.primary() != null && failover.primary().service() != null && primaryService != null
-                && primaryService.port() == null) {
-            error(path, "no check URL and the primary service has no port to derive one from; add check: URL");
+                && config.failoverCheckUrl(failover).isEmpty()) {
+            error(path, "no check URL, and none can be derived: the primary service needs a port and its machine "
+                    + "an address; add check: URL");
         } else if (failover.primary() != null && failover.primary().service() == null) {
             error(path, "give the primary a service, or a check: URL to poll");
         }
@@ -394,6 +422,16 @@ final class Validator {
         return address;
     }
 
+    /** homefleet's own daemons listen on a real address; "none" is only for services that do not listen. */
+    private String daemonBind(String path, String bind, MachineSpec machine) {
+        String address = bind(path, bind, machine);
+        if (Binds.NONE.equals(address)) {
+            error(path, "homefleet's daemons must listen somewhere; use loopback, lan, tailscale or an address");
+            return null;
+        }
+        return address;
+    }
+
     private void port(String path, Integer port) {
         if (port != null && (port < 1 || port > 65535)) {
             error(path, port + " is not a port; use a number from 1 to 65535");
@@ -430,20 +468,21 @@ final class Validator {
                 error(path, "'" + text + "' is not an http(s) URL; write e.g. http://127.0.0.1:9010/health");
             }
         } catch (URISyntaxException e) {
-            error(path, "'" + text + "' is not a URL: " + e.getReason());
+            error(path, "'" + text + "' is not an http(s) URL; write e.g. http://127.0.0.1:9010/health");
         }
     }
 
     private void inlineSecret(String path, String key) {
         String raw = index.rawAt(path);
-        if (raw != null && Secrets.looksSecret(key) && !Secrets.isReference(raw)) {
+        if (raw != null && Secrets.looksSecret(key) && !raw.strip().matches("\\$\\{[A-Za-z_][A-Za-z0-9_]*}")) {
             error(path, key + " looks like a secret written inline; put it in an environment variable and write ${"
                     + key.toUpperCase(java.util.Locale.ROOT) + "}");
         }
     }
 
     private void secretSet(String path, Secret secret, String consequence) {
-        if (secret != null && secret.source() == Secret.Source.ENV && !environment.containsKey(secret.reference())) {
+        if (secret != null && secret.source() == Secret.Source.ENV
+                && environment.getOrDefault(secret.reference(), "").isEmpty()) {
             warning(path, secret + " is not set in this environment; " + consequence + " until it is");
         }
     }

@@ -38,7 +38,8 @@ public final class PortRegistry {
 
     public static PortRegistry of(FleetConfig config) {
         List<PortEntry> declared = new ArrayList<>();
-        MachineSpec controllerMachine = config.machines().get(config.controller().machine());
+        String controllerName = config.controller().machine();
+        MachineSpec controllerMachine = controllerName == null ? null : config.machines().get(controllerName);
         if (controllerMachine != null) {
             declared.add(new PortEntry(config.controller().port(), controllerMachine.name(), PortEntry.CONTROLLER,
                     resolve(config.controller().bind(), controllerMachine), Protocol.TCP, "homefleet", null));
@@ -49,14 +50,20 @@ public final class PortRegistry {
                         resolve(machine.agent().bind(), machine), Protocol.TCP, "homefleet", null));
             }
             for (ServiceSpec service : machine.services().values()) {
-                if (service.port() != null) {
+                if (service.port() != null && service.bind() != null) {
                     declared.add(new PortEntry(service.port(), machine.name(), service.name(),
                             resolve(service.bind(), machine), service.protocol(),
                             managerName(service), service.project()));
                 }
             }
         }
-        return new PortRegistry(List.copyOf(declared), config.ports().reserved());
+        Map<String, ReservedRange> ranges = new java.util.LinkedHashMap<>();
+        config.ports().reserved().forEach((project, range) -> {
+            if (range.range() != null) { // a range that did not parse was reported already
+                ranges.put(project, range);
+            }
+        });
+        return new PortRegistry(List.copyOf(declared), ranges);
     }
 
     private static String managerName(ServiceSpec service) {

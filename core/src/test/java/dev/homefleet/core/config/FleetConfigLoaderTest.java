@@ -104,7 +104,7 @@ class FleetConfigLoaderTest {
     void defaults_fill_what_the_file_leaves_out() {
         LoadResult result = load("""
                 gateway:
-                  manager: {type: launchd, label: com.example.gateway}
+                  manager: {type: pm2, name: gateway}
                   port: 18789
                   check: {http: "http://127.0.0.1:18789/"}
                 """);
@@ -159,7 +159,7 @@ class FleetConfigLoaderTest {
                     reach: {via: local}
                 """, "f.yaml");
         assertThat(result.errors()).extracting(Problem::format)
-                .containsExactly("f.yaml:6:5: machines.laptop: missing required key 'os'");
+                .containsExactly("f.yaml:5:3: machines.laptop: missing required key 'os'");
     }
 
     @Test

@@ -22,8 +22,10 @@ class ScheduleTest {
             "0 10 * * *|0 0 10 * * ?",
             "0 0 * * 0|0 0 0 ? * 1",
             "0 0 * * 7|0 0 0 ? * 1",
-            "0 9 * * 1-5|0 0 9 ? * 2-6",
-            "0 9 * * 5-7|0 0 9 ? * 6-7,1",
+            "0 9 * * 1-5|0 0 9 ? * 2,3,4,5,6",
+            "0 9 * * 5-7|0 0 9 ? * 1,6,7",
+            "0 9 * * 1-7/2|0 0 9 ? * 1,2,4,6",
+            "0 9 * * */2|0 0 9 ? * 1,3,5,7",
             "0 9 * * MON-FRI|0 0 9 ? * MON-FRI",
             "0 0 1 * *|0 0 0 1 * ?",
             "@hourly|0 0 * * * ?",
@@ -60,7 +62,10 @@ class ScheduleTest {
             "@every|'@every' needs an interval, e.g. '@every 15m'",
             "@every soon|'soon' is not a duration; write a number and a unit (ms, s, m, h, d), e.g. 30s, 15m, 2h or 1h30m",
             "@often|'@often' is not a schedule; use @every DURATION, @hourly, @daily, @weekly, @monthly or a crontab line",
-            "*/x * * * *|'*/x' has a bad step in the minute field; write */N or FROM-TO/N with a whole number N"})
+            "*/x * * * *|'*/x' has a bad step in the minute field; write */N or FROM-TO/N with a whole number N",
+            "*/0 * * * *|'*/0' has a bad step in the minute field; write */N or FROM-TO/N with a whole number N",
+            "0 0 31 2 *|'0 0 31 2 *' never fires (no such date comes again); check the day and month fields",
+            "@EVERY 0s|'@EVERY 0s' is shorter than 1s; use 1s or more"})
     void broken_schedules_are_refused_with_the_reason(String text, String message) {
         assertThatThrownBy(() -> Schedule.parse(text)).hasMessage(message);
     }

@@ -36,7 +36,7 @@ public final class YamlReader {
             if (next != null) {
                 throw new YamlSyntaxException(
                         "a second YAML document starts here; a fleet file holds one document, remove the '---' line",
-                        at(parser.currentTokenLocation()));
+                        documentMarkerBefore(text, at(parser.currentTokenLocation())));
             }
             return Optional.of(root);
         } catch (JsonProcessingException e) {
@@ -69,6 +69,18 @@ public final class YamlReader {
                     "binary and other tagged values are not supported in a fleet file", location);
             default -> throw new YamlSyntaxException("unexpected YAML token " + token, location);
         };
+    }
+
+    /** The last '---' line at or before {@code seen}: where the second document really starts. */
+    private static Location documentMarkerBefore(String source, Location seen) {
+        List<String> lines = source.lines().toList();
+        int last = seen.line() < 1 ? lines.size() : Math.min(seen.line(), lines.size());
+        for (int line = last; line >= 1; line--) {
+            if (lines.get(line - 1).startsWith("---")) {
+                return new Location(line, 1);
+            }
+        }
+        return seen;
     }
 
     private static boolean quoted(String source, YAMLParser parser) {
