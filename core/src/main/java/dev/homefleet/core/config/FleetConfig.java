@@ -26,12 +26,19 @@ public record FleetConfig(
     public FleetConfig {
         version = or(version, CURRENT_VERSION);
         name = or(name, "homefleet");
-        machines = map(machines);
+        machines = withRoles(map(machines), controller == null ? null : controller.machine());
         ports = or(ports, new PortsSpec(null));
         jobs = or(jobs, new JobsSpec(null, null, null));
         checkins = map(checkins);
         failover = map(failover);
         alerts = or(alerts, new AlertsSpec(null));
+    }
+
+    private static Map<String, MachineSpec> withRoles(Map<String, MachineSpec> machines, String controllerMachine) {
+        Map<String, MachineSpec> out = new java.util.LinkedHashMap<>();
+        machines.forEach((name, machine) -> out.put(name, machine.role() != null ? machine
+                : machine.withRole(name.equals(controllerMachine) ? MachineSpec.Role.CONTROLLER : MachineSpec.Role.WORKER)));
+        return map(out);
     }
 
     public Optional<MachineSpec> machine(String name) {

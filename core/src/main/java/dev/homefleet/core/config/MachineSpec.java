@@ -21,9 +21,13 @@ public record MachineSpec(
 
     public enum Role { CONTROLLER, WORKER, CLIENT }
 
+    MachineSpec withRole(Role newRole) {
+        return new MachineSpec(name, description, os, newRole, addresses, hardware, reach, agent, services);
+    }
+
+    /** Role left out: filled in by {@link FleetConfig} (controller for controller.machine, else worker). */
     public MachineSpec {
         description = or(description, "");
-        role = or(role, Role.WORKER);
         addresses = or(addresses, new Addresses(null, null, null));
         hardware = map(hardware);
         services = map(services);

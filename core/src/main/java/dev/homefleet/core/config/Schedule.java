@@ -111,7 +111,13 @@ public record Schedule(String source, String quartz, Duration every) {
                 throw new IllegalArgumentException("'" + field + "' has a bad step in the " + name
                         + " field; write */N or FROM-TO/N with a whole number N");
             }
-            for (String end : base.split("-", -1)) {
+            String[] ends = base.split("-", -1);
+            if (ends.length == 2 && isNumber(ends[0]) && isNumber(ends[1])
+                    && Long.parseLong(ends[0]) > Long.parseLong(ends[1])) {
+                throw new IllegalArgumentException("'" + base + "' in the " + name
+                        + " field runs backwards; write the lower number first");
+            }
+            for (String end : ends) {
                 if (isNumber(end)) {
                     long value = end.length() > 9 ? Long.MAX_VALUE : Long.parseLong(end);
                     if (value < min || value > max) {
@@ -129,6 +135,10 @@ public record Schedule(String source, String quartz, Duration every) {
      */
     private static String shiftWeekdays(String field) {
         if (!field.matches("[0-9*,/-]+")) {
+            if (field.matches(".*\\d.*") && !field.matches("[^/]*/\\d+")) {
+                throw new IllegalArgumentException("'" + field + "' mixes weekday names and numbers; write the "
+                        + "day-of-week field with one or the other");
+            }
             return field; // names (MON-FRI) mean the same in both
         }
         java.util.TreeSet<Integer> days = new java.util.TreeSet<>();
@@ -146,7 +156,7 @@ public record Schedule(String source, String quartz, Duration every) {
                 to = Integer.parseInt(base.substring(base.indexOf('-') + 1));
             } else {
                 from = Integer.parseInt(base);
-                to = slash >= 0 ? 6 : from;
+                to = slash >= 0 ? 7 : from;
             }
             for (int day = from; day <= to; day += step) {
                 days.add(day % 7 + 1);

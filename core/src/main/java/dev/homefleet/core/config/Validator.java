@@ -78,6 +78,11 @@ final class Validator {
     private void machine(MachineSpec machine) {
         String path = "machines." + machine.name();
         String controllerName = config.controller() == null ? null : config.controller().machine();
+        if (machine.name().equals(controllerName) && machine.role() != MachineSpec.Role.CONTROLLER
+                && index.written(path + ".role")) {
+            error(path + ".role", machine.name() + " is controller.machine, so its role is controller; "
+                    + "write role: controller or leave it out");
+        }
         if (machine.role() == MachineSpec.Role.CONTROLLER && controllerName != null
                 && config.machines().containsKey(controllerName) && !machine.name().equals(controllerName)) {
             error(path + ".role", "only controller.machine (" + controllerName + ") has role controller; "
@@ -205,7 +210,7 @@ final class Validator {
             case PROCESS -> m.command().isEmpty() ? "command" : null;
             case CRON -> m.schedule() == null ? "schedule" : null;
         };
-        if (required != null) {
+        if (required != null && !index.written(path + "." + required)) { // a written but broken value was reported
             error(path, "a " + type + " service needs '" + required + "'");
         }
         m.env().forEach((key, value) -> inlineSecret(path + ".env." + key, key));

@@ -115,6 +115,7 @@ class FleetConfigLoaderTest {
         assertThat(gateway.check().fall()).isEqualTo(3);
         assertThat(gateway.check().rise()).isEqualTo(2);
         assertThat(config.controller().bind()).isEqualTo("127.0.0.1");
+        assertThat(config.machines().get("laptop").role()).as("controller.machine").isEqualTo(MachineSpec.Role.CONTROLLER);
         assertThat(config.controller().port()).isEqualTo(ControllerSpec.DEFAULT_PORT);
         assertThat(config.jobs().heartbeat().schedule().source()).isEqualTo("@every 60m");
         assertThat(config.jobs().healer().maxRestarts()).isEqualTo(2);

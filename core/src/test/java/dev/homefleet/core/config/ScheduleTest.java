@@ -26,6 +26,8 @@ class ScheduleTest {
             "0 9 * * 5-7|0 0 9 ? * 1,6,7",
             "0 9 * * 1-7/2|0 0 9 ? * 1,2,4,6",
             "0 9 * * */2|0 0 9 ? * 1,3,5,7",
+            "0 9 * * 1/2|0 0 9 ? * 1,2,4,6",
+            "0 9 * * 7/2|0 0 9 ? * 1",
             "0 9 * * MON-FRI|0 0 9 ? * MON-FRI",
             "0 0 1 * *|0 0 0 1 * ?",
             "@hourly|0 0 * * * ?",
@@ -65,7 +67,9 @@ class ScheduleTest {
             "*/x * * * *|'*/x' has a bad step in the minute field; write */N or FROM-TO/N with a whole number N",
             "*/0 * * * *|'*/0' has a bad step in the minute field; write */N or FROM-TO/N with a whole number N",
             "0 0 31 2 *|'0 0 31 2 *' never fires (no such date comes again); check the day and month fields",
-            "@EVERY 0s|'@EVERY 0s' is shorter than 1s; use 1s or more"})
+            "@EVERY 0s|'@EVERY 0s' is shorter than 1s; use 1s or more",
+            "0 9 * * 5-2|'5-2' in the day-of-week field runs backwards; write the lower number first",
+            "0 9 * * MON,3|'MON,3' mixes weekday names and numbers; write the day-of-week field with one or the other"})
     void broken_schedules_are_refused_with_the_reason(String text, String message) {
         assertThatThrownBy(() -> Schedule.parse(text)).hasMessage(message);
     }
