@@ -102,7 +102,7 @@ public final class LocalCommandRunner implements CommandRunner {
 
     private CommandResult await(Process process, String program, Duration timeout, long started)
             throws IOException {
-        closeQuietly(process);
+        closeStdin(process);
         String threadName = "exec-" + process.pid() + "-";
         OutputCapture stdout = OutputCapture.start(process.getInputStream(), maxOutputBytes, threadName + "stdout");
         OutputCapture stderr = OutputCapture.start(process.getErrorStream(), maxOutputBytes, threadName + "stderr");
@@ -219,7 +219,7 @@ public final class LocalCommandRunner implements CommandRunner {
         return program.indexOf('/') >= 0 || (WINDOWS && program.indexOf('\\') >= 0);
     }
 
-    private static void closeQuietly(Process process) {
+    private static void closeStdin(Process process) {
         try {
             process.getOutputStream().close();
         } catch (IOException ignored) {
