@@ -55,7 +55,8 @@ public final class ShellQuoting {
      */
     public static String powershell(List<String> argv) {
         requireArgs(argv);
-        String script = "& " + argv.stream().map(ShellQuoting::powershellWord).collect(Collectors.joining(" "))
+        // Stop: a program that cannot be found is a terminating error (exit 1), not a silent $LASTEXITCODE of 0.
+        String script = "$ErrorActionPreference = 'Stop'; & " + argv.stream().map(ShellQuoting::powershellWord).collect(Collectors.joining(" "))
                 + "; exit $LASTEXITCODE";
         String encoded = Base64.getEncoder().encodeToString(script.getBytes(StandardCharsets.UTF_16LE));
         return "powershell.exe -NoProfile -NonInteractive -EncodedCommand " + encoded;

@@ -3,7 +3,6 @@ package dev.homefleet.core.exec;
 import static java.nio.charset.StandardCharsets.UTF_16LE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -176,7 +175,7 @@ class ShellQuotingTest {
         assertThat(commandLine).startsWith(prefix);
         // Only base64 characters follow: nothing cmd.exe or PowerShell could read as syntax.
         assertThat(commandLine.substring(prefix.length())).matches("[A-Za-z0-9+/]+=*");
-        assertThat(decodedScript(commandLine)).isEqualTo("& 'prog' 'it''s' '$HOME' 'a b' ''; exit $LASTEXITCODE");
+        assertThat(decodedScript(commandLine)).isEqualTo("$ErrorActionPreference = 'Stop'; & 'prog' 'it''s' '$HOME' 'a b' ''; exit $LASTEXITCODE");
     }
 
     @Test
@@ -184,7 +183,7 @@ class ShellQuotingTest {
         String script = decodedScript(ShellQuoting.powershell(
                 List.of("C:\\Program Files\\x.exe", "‘left’", "‚low‛", "it’s", "\"double\" “curly”")));
 
-        assertThat(script).isEqualTo("& 'C:\\Program Files\\x.exe' '‘‘left’’' '‚‚low‛‛' 'it’’s'"
+        assertThat(script).isEqualTo("$ErrorActionPreference = 'Stop'; & 'C:\\Program Files\\x.exe' '‘‘left’’' '‚‚low‛‛' 'it’’s'"
                 + " '\"double\" “curly”'; exit $LASTEXITCODE");
     }
 
@@ -213,13 +212,9 @@ class ShellQuotingTest {
         return Arrays.asList(fields).subList(0, fields.length - 1);
     }
 
-    /** sh and bash are on every Debian and macOS machine and must be there; zsh is checked where installed. */
+    /** sh and bash are on every machine; zsh (macOS's login shell) is installed by scripts/test. */
     private static void requireShell(String shell) {
-        if (shell.endsWith("/zsh")) {
-            assumeTrue(Files.isExecutable(Path.of(shell)), "zsh is not installed here");
-        } else {
-            assertThat(Path.of(shell)).isExecutable();
-        }
+        assertThat(Path.of(shell)).as("%s (scripts/test installs it)", shell).isExecutable();
     }
 
     private static String decodedScript(String commandLine) {
@@ -233,8 +228,9 @@ class ShellQuotingTest {
      */
     private static List<String> readPowerShellCall(String script) {
         String suffix = "; exit $LASTEXITCODE";
-        assertThat(script).startsWith("& ").endsWith(suffix);
-        String body = script.substring(2, script.length() - suffix.length());
+        String prefix = "$ErrorActionPreference = 'Stop'; & ";
+        assertThat(script).startsWith(prefix).endsWith(suffix);
+        String body = script.substring(prefix.length(), script.length() - suffix.length());
         List<String> words = new ArrayList<>();
         int i = 0;
         while (i < body.length()) {
