@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
  * {@code agent}: runs the node agent for this machine until SIGTERM or SIGINT. Reads the machine's {@code agent:}
  * block (port, bind, token) from fleet.yaml; refuses to listen beyond loopback without a token value.
  */
-@Command(name = "agent", mixinStandardHelpOptions = true,
+@Command(name = "agent", mixinStandardHelpOptions = true, versionProvider = AgentMain.Version.class,
         description = "Run the node agent: this machine's metrics, listening ports and services as a JSON API.",
         footer = {"", "Exit codes: 0 stopped by a signal, 1 invalid fleet file or cannot listen, 2 bad usage, no "
                 + "fleet file or machine, or no token for a bind beyond loopback."})

@@ -1,5 +1,6 @@
 package dev.homefleet.agent;
 
+import dev.homefleet.agent.api.AgentApi;
 import dev.homefleet.core.config.MachineSpec;
 import dev.homefleet.core.config.ServiceSpec;
 import java.io.PrintWriter;
@@ -25,6 +26,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "homefleet-agent", mixinStandardHelpOptions = true,
         description = "The homefleet node agent for worker machines.",
+        versionProvider = AgentMain.Version.class,
         subcommands = {AgentMain.Identify.class, AgentCommand.class})
 public final class AgentMain implements Runnable {
 
@@ -57,6 +59,13 @@ public final class AgentMain implements Runnable {
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(),
                 "name a command, e.g. homefleet-agent identify or homefleet-agent agent");
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"homefleet-agent " + AgentApi.version()};
+        }
     }
 
     /** The host name and addresses of the machine we run on; a seam so tests can be any machine. */

@@ -26,7 +26,7 @@ public final class ServicePorts {
         Optional<String> resolved = Binds.resolve(service.bind(), addresses);
         String bind = resolved.orElse(service.bind());
         if (port == null) {
-            return unknown(service, bind, "it has no port to watch; " + managerLater);
+            return unknown(service, null, "it has no port to watch; " + managerLater);
         }
         if (resolved.isEmpty()) {
             return unknown(service, bind, "its bind '" + service.bind() + "' names an address this machine does not "

@@ -201,6 +201,8 @@ class AgentServerTest {
         JsonNode worker = service(services, "worker");
         assertThat(worker.path("status").asText()).isEqualTo("unknown");
         assertThat(worker.path("manager").asText()).isEqualTo("process");
+        assertThat(worker.path("port").isNull()).isTrue();
+        assertThat(worker.path("bind").isNull()).isTrue();
         assertThat(worker.path("reason").asText())
                 .isEqualTo("it has no port to watch; its process status comes with the service-manager support");
         JsonNode client = service(services, "ollama-client");
