@@ -6,7 +6,9 @@ import dev.homefleet.agent.api.AgentJson;
 import dev.homefleet.agent.api.ApiException;
 import dev.homefleet.agent.api.ErrorCode;
 import dev.homefleet.agent.api.ErrorEnvelope;
+import dev.homefleet.core.config.AgentSpec;
 import dev.homefleet.core.config.Binds;
+import dev.homefleet.core.config.MachineSpec;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -61,6 +63,23 @@ public final class AgentServer implements AutoCloseable {
         this.requestedPort = port;
         this.token = noToken ? Optional.empty() : Optional.of(new BearerToken(token));
         this.app = Javalin.create(config -> configure(config, host, port));
+    }
+
+    /**
+     * The server where fleet.yaml puts this machine's agent: its {@code agent.bind} resolved against its addresses
+     * (127.0.0.1 without an agent block) and its {@code agent.port}.
+     *
+     * @throws IllegalArgumentException when the bind names an address the machine does not have, or is beyond
+     *                                  loopback and there is no token
+     */
+    public static AgentServer onMachineBind(AgentApi api, String token) {
+        MachineSpec machine = api.machine();
+        AgentSpec agent = machine.agent() != null ? machine.agent() : new AgentSpec(null, null, null);
+        String address = Binds.resolve(agent.bind(), machine.addresses())
+                .filter(a -> !a.equals(Binds.NONE))
+                .orElseThrow(() -> new IllegalArgumentException(machine.name() + "'s agent.bind '" + agent.bind()
+                        + "' names no address it has"));
+        return new AgentServer(api, address, agent.port(), token);
     }
 
     /** @throws BindException when the address is not this machine's or the port is taken */

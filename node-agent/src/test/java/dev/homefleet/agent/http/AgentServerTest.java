@@ -9,6 +9,8 @@ import dev.homefleet.agent.TestFleet;
 import dev.homefleet.agent.api.AgentApi;
 import dev.homefleet.agent.system.HostMetrics;
 import dev.homefleet.agent.system.ListeningSockets;
+import dev.homefleet.core.config.FleetConfigLoader;
+import dev.homefleet.core.config.MachineSpec;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,6 +28,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -305,6 +308,29 @@ class AgentServerTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("the agent would listen on 0.0.0.0, beyond loopback, without a token; set one or "
                         + "listen on 127.0.0.1");
+    }
+
+    @Test
+    void a_server_for_a_machine_listens_on_its_agent_bind_and_port() throws Exception {
+        int free;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            free = probe.getLocalPort();
+        }
+        String yaml = TestFleet.yaml(1).replace("port: 8421", "port: " + free).replace("bind: lan", "bind: loopback");
+        MachineSpec box = new FleetConfigLoader(Map.of()).parse(yaml, "fleet.yaml").config().machine("box")
+                .orElseThrow();
+        AgentApi api = new AgentApi(box, "v", new HostMetrics(OSHI, Clock.systemUTC()),
+                new ListeningSockets(OSHI.getOperatingSystem()));
+        server = AgentServer.onMachineBind(api, TestFleet.TOKEN).start();
+        open.add(server);
+        assertThat(server.url()).isEqualTo("http://127.0.0.1:" + free);
+        assertThat(get("/v1/health").status()).isEqualTo(200);
+
+        MachineSpec lan = TestFleet.box(1);
+        AgentApi onLan = new AgentApi(lan, "v", new HostMetrics(OSHI, Clock.systemUTC()),
+                new ListeningSockets(OSHI.getOperatingSystem()));
+        assertThatThrownBy(() -> AgentServer.onMachineBind(onLan, null))
+                .hasMessageContaining("the agent would listen on 192.0.2.10, beyond loopback, without a token");
     }
 
     @Test
