@@ -1,52 +1,54 @@
 package dev.homefleet.agent;
 
-import dev.homefleet.core.config.FleetConfigLoader;
-import dev.homefleet.core.config.LoadResult;
-import dev.homefleet.core.config.MachineIdentity;
+import dev.homefleet.agent.api.AgentApi;
 import dev.homefleet.core.config.MachineSpec;
-import dev.homefleet.core.config.Problem;
 import dev.homefleet.core.config.ServiceSpec;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.net.UnknownHostException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
  * The node agent's command line, shipped as its own jar for worker machines. {@code identify} tells which machine
- * of fleet.yaml this is and what it is expected to run, the first thing the agent daemon needs to know.
+ * of fleet.yaml this is and what it is expected to run; {@code agent} runs the agent daemon for it.
  */
 @Command(name = "homefleet-agent", mixinStandardHelpOptions = true,
         description = "The homefleet node agent for worker machines.",
-        subcommands = AgentMain.Identify.class)
+        versionProvider = AgentMain.Version.class,
+        subcommands = {AgentMain.Identify.class, AgentCommand.class})
 public final class AgentMain implements Runnable {
 
     @Spec
     CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(commandLine(System.getenv(), Path.of(System.getProperty("user.home")), new LocalHost()).execute(args));
+        System.exit(commandLine(System.getenv(), Path.of(System.getProperty("user.home")), new LocalHost(),
+                AgentCommand::untilSignalled).execute(args));
     }
 
-    static CommandLine commandLine(Map<String, String> environment, Path home, Host host) {
+    /** @param lifetime what {@code agent} does once its server listens: wait for a signal, or a test's checks */
+    static CommandLine commandLine(Map<String, String> environment, Path home, Host host,
+            AgentCommand.Lifetime lifetime) {
         return new CommandLine(new AgentMain(), new CommandLine.IFactory() {
             @Override
             public <K> K create(Class<K> cls) throws Exception {
                 if (cls == Identify.class) {
                     return cls.cast(new Identify(environment, home, host));
+                }
+                if (cls == AgentCommand.class) {
+                    return cls.cast(new AgentCommand(environment, home, host, lifetime));
                 }
                 return CommandLine.defaultFactory().create(cls);
             }
@@ -55,7 +57,15 @@ public final class AgentMain implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a command, e.g. homefleet-agent identify");
+        throw new CommandLine.ParameterException(spec.commandLine(),
+                "name a command, e.g. homefleet-agent identify or homefleet-agent agent");
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"homefleet-agent " + AgentApi.version()};
+        }
     }
 
     /** The host name and addresses of the machine we run on; a seam so tests can be any machine. */
@@ -99,13 +109,8 @@ public final class AgentMain implements Runnable {
         @Spec
         CommandSpec spec;
 
-        @Option(names = {"-c", "--config"}, paramLabel = "FILE",
-                description = "The fleet file. Default: $HOMEFLEET_CONFIG, else ~/.homefleet/fleet.yaml.")
-        Path config;
-
-        @Option(names = {"-m", "--machine"}, paramLabel = "MACHINE",
-                description = "The machine's name in the fleet file. Default: found by host name or address.")
-        String machine;
+        @Mixin
+        MachineOptions options = new MachineOptions();
 
         Identify(Map<String, String> environment, Path home, Host host) {
             this.environment = environment;
@@ -116,34 +121,13 @@ public final class AgentMain implements Runnable {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            PrintWriter err = spec.commandLine().getErr();
-            Path file = config != null ? config
-                    : !environment.getOrDefault("HOMEFLEET_CONFIG", "").isBlank()
-                            ? Path.of(environment.get("HOMEFLEET_CONFIG"))
-                    : home.resolve(".homefleet/fleet.yaml");
-            if (!Files.isRegularFile(file)) {
-                err.println("homefleet-agent: no fleet file at " + file + "; copy the controller's fleet.yaml there "
-                        + "or pass --config FILE");
-                return 2;
+            MachineSpec me;
+            try {
+                me = options.find(environment, home, host, spec.root().name() + ": ").machine();
+            } catch (MachineOptions.Refused refused) {
+                spec.commandLine().getErr().println(refused.getMessage());
+                return refused.exitCode;
             }
-            LoadResult result = new FleetConfigLoader(environment).load(file);
-            if (!result.ok()) {
-                result.errors().stream().map(Problem::format).forEach(err::println);
-                return 1;
-            }
-            var fleet = result.config();
-            List<MachineSpec> found = machine != null
-                    ? fleet.machine(machine).map(List::of).orElse(List.of())
-                    : MachineIdentity.match(fleet, host.hostname(), host.addresses());
-            if (found.size() != 1) {
-                err.println("homefleet-agent: " + (machine != null ? "no machine named '" + machine + "' in " + file
-                        : found.isEmpty() ? "host '" + host.hostname() + "' matches no machine of " + file
-                                : "host '" + host.hostname() + "' matches several machines: "
-                                        + found.stream().map(MachineSpec::name).toList())
-                        + "; pass --machine NAME");
-                return 2;
-            }
-            MachineSpec me = found.get(0);
             out.println(me.name() + ": " + me.description());
             for (ServiceSpec service : me.services().values()) {
                 out.println("  " + service.name() + " (" + service.manager().type().name().toLowerCase()

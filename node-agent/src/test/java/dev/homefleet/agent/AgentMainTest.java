@@ -34,7 +34,7 @@ class AgentMainTest {
         };
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine line = AgentMain.commandLine(Map.of("HOMEFLEET_CONFIG", SHIPPED), home, host);
+        CommandLine line = AgentMain.commandLine(Map.of("HOMEFLEET_CONFIG", SHIPPED), home, host, server -> { });
         line.setOut(new PrintWriter(out, true));
         line.setErr(new PrintWriter(err, true));
         String[] all = new String[args.length + 1];

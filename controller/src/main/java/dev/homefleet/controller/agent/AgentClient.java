@@ -1,0 +1,170 @@
+package dev.homefleet.controller.agent;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.homefleet.agent.api.AgentJson;
+import dev.homefleet.agent.api.ErrorEnvelope;
+import dev.homefleet.agent.api.Health;
+import dev.homefleet.agent.api.ServiceStatus;
+import dev.homefleet.core.config.Durations;
+import dev.homefleet.core.metrics.ListeningSocket;
+import dev.homefleet.core.metrics.MachineMetrics;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.List;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+import okio.BufferedSource;
+
+/**
+ * Talks to one machine's node agent over HTTP: its health, metrics, listening ports and services, as the records
+ * the agent sends. Every failure is an {@link AgentCallException} naming the agent's URL and what happened.
+ */
+public final class AgentClient {
+
+    /** Connect, read (between bytes) and whole-call limits. */
+    public record Timeouts(Duration connect, Duration read, Duration call) {}
+
+    public static final Timeouts DEFAULT_TIMEOUTS =
+            new Timeouts(Duration.ofSeconds(3), Duration.ofSeconds(5), Duration.ofSeconds(10));
+    static final long MAX_ANSWER_BYTES = 4L * 1024 * 1024;
+
+    private static final ObjectMapper JSON = AgentJson.mapper();
+    private static final JavaType HEALTH = JSON.constructType(Health.class);
+    private static final JavaType METRICS = JSON.constructType(MachineMetrics.class);
+    private static final JavaType PORTS =
+            JSON.getTypeFactory().constructCollectionType(List.class, ListeningSocket.class);
+    private static final JavaType SERVICES =
+            JSON.getTypeFactory().constructCollectionType(List.class, ServiceStatus.class);
+
+    private final OkHttpClient http;
+    private final HttpUrl base;
+    private final String token;
+    private final Timeouts timeouts;
+
+    public AgentClient(OkHttpClient shared, String baseUrl, String token) {
+        this(shared, baseUrl, token, DEFAULT_TIMEOUTS);
+    }
+
+    /**
+     * @param shared  the controller's one OkHttpClient; this client shares its connections and threads
+     * @param baseUrl the agent, e.g. {@code http://10.144.238.117:8421}
+     * @param token   the agent's token, or null for an agent without one (loopback only)
+     */
+    public AgentClient(OkHttpClient shared, String baseUrl, String token, Timeouts timeouts) {
+        HttpUrl parsed = HttpUrl.parse(baseUrl);
+        if (parsed == null) {
+            throw new IllegalArgumentException("'" + baseUrl + "' is not an agent URL; write http://HOST:PORT");
+        }
+        this.base = parsed.encodedPath().endsWith("/") ? parsed : parsed.newBuilder().addPathSegment("").build();
+        this.token = token == null || token.isEmpty() ? null : token;
+        this.timeouts = timeouts;
+        this.http = shared.newBuilder()
+                .connectTimeout(timeouts.connect())
+                .readTimeout(timeouts.read())
+                .callTimeout(timeouts.call())
+                .build();
+    }
+
+    public Health health() throws IOException {
+        return get("v1/health", HEALTH);
+    }
+
+    public MachineMetrics metrics() throws IOException {
+        return get("v1/metrics", METRICS);
+    }
+
+    public List<ListeningSocket> ports() throws IOException {
+        return get("v1/ports", PORTS);
+    }
+
+    public List<ServiceStatus> services() throws IOException {
+        return get("v1/services", SERVICES);
+    }
+
+    private <T> T get(String path, JavaType type) throws IOException {
+        HttpUrl url = base.resolve(path);
+        Request.Builder request = new Request.Builder().url(url).header("Accept", "application/json");
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        String agent = "agent at " + url;
+        try (Response response = http.newCall(request.build()).execute()) {
+            byte[] body = read(response.body(), agent);
+            if (!response.isSuccessful()) {
+                throw refusal(agent, response, body);
+            }
+            try {
+                return JSON.readValue(body, type);
+            } catch (JsonProcessingException e) {
+                throw notAnAgent(agent, response);
+            }
+        } catch (AgentCallException e) {
+            throw e;
+        } catch (ConnectException e) {
+            throw new AgentCallException(AgentCallException.Kind.REFUSED, 0, agent + " refused the connection; "
+                    + "is the agent running and listening on that address?", e);
+        } catch (SocketTimeoutException e) {
+            throw new AgentCallException(AgentCallException.Kind.TIMEOUT, 0, agent + " did not answer in time ("
+                    + e.getMessage() + "; timeouts: " + limits() + ")", e);
+        } catch (InterruptedIOException e) {
+            throw new AgentCallException(AgentCallException.Kind.TIMEOUT, 0, agent + " did not finish answering "
+                    + "within " + Durations.format(timeouts.call()) + " (timeouts: " + limits() + ")", e);
+        } catch (UnknownHostException e) {
+            throw new AgentCallException(AgentCallException.Kind.UNREACHABLE, 0, agent + " cannot be reached: "
+                    + "unknown host " + url.host(), e);
+        } catch (IOException e) {
+            throw new AgentCallException(AgentCallException.Kind.UNREACHABLE, 0, agent + " cannot be reached: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] read(ResponseBody body, String agent) throws IOException {
+        BufferedSource source = body.source();
+        if (body.contentLength() > MAX_ANSWER_BYTES || source.request(MAX_ANSWER_BYTES + 1)) {
+            throw new AgentCallException(AgentCallException.Kind.BAD_ANSWER, 0, agent + " answered more than "
+                    + MAX_ANSWER_BYTES / (1024 * 1024) + " MiB; is a homefleet agent listening there?", null);
+        }
+        return source.readByteArray();
+    }
+
+    private static AgentCallException refusal(String agent, Response response, byte[] body) {
+        ErrorEnvelope envelope;
+        try {
+            envelope = JSON.readValue(body, ErrorEnvelope.class);
+        } catch (IOException e) {
+            envelope = null;
+        }
+        if (envelope == null || envelope.error() == null) {
+            return notAnAgent(agent, response);
+        }
+        String says = envelope.error().code() + ": " + envelope.error().message();
+        if (response.code() == 401) {
+            return new AgentCallException(AgentCallException.Kind.UNAUTHORIZED, 401, agent + " answered 401 ("
+                    + says + "); check the agent token: the controller's value of the machine's agent.token must "
+                    + "be the one the agent was started with", null);
+        }
+        return new AgentCallException(AgentCallException.Kind.ERROR, response.code(), agent + " answered "
+                + response.code() + " (" + says + ")", null);
+    }
+
+    private static AgentCallException notAnAgent(String agent, Response response) {
+        String type = response.header("Content-Type", "no content type");
+        return new AgentCallException(AgentCallException.Kind.BAD_ANSWER, response.code(), agent + " answered "
+                + response.code() + " with something that is not the agent's JSON (" + type + "); is a homefleet "
+                + "agent listening there?", null);
+    }
+
+    private String limits() {
+        return "connect " + Durations.format(timeouts.connect()) + ", read " + Durations.format(timeouts.read())
+                + ", call " + Durations.format(timeouts.call());
+    }
+}

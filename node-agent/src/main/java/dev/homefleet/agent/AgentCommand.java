@@ -1,0 +1,154 @@
+package dev.homefleet.agent;
+
+import dev.homefleet.agent.api.AgentApi;
+import dev.homefleet.agent.http.AgentServer;
+import dev.homefleet.core.config.AgentSpec;
+import dev.homefleet.core.config.Binds;
+import dev.homefleet.core.config.MachineSpec;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.BindException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code agent}: runs the node agent for this machine until SIGTERM or SIGINT. Reads the machine's {@code agent:}
+ * block (port, bind, token) from fleet.yaml; refuses to listen beyond loopback without a token value.
+ */
+@Command(name = "agent", mixinStandardHelpOptions = true, versionProvider = AgentMain.Version.class,
+        description = "Run the node agent: this machine's metrics, listening ports and services as a JSON API.",
+        footer = {"", "Exit codes: 0 stopped by a signal, 1 invalid fleet file or cannot listen, 2 bad usage, no "
+                + "fleet file or machine, or no token for a bind beyond loopback."})
+public final class AgentCommand implements Callable<Integer> {
+
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_FAILED = 1;
+    public static final int EXIT_REFUSED = 2;
+
+    private static final Logger LOG = LoggerFactory.getLogger(AgentCommand.class);
+
+    /** What the command does once its server listens; production waits for a signal, tests check and stop. */
+    @FunctionalInterface
+    interface Lifetime {
+        void run(AgentServer server) throws InterruptedException;
+    }
+
+    private final Map<String, String> environment;
+    private final Path home;
+    private final AgentMain.Host host;
+    private final Lifetime lifetime;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    MachineOptions options = new MachineOptions();
+
+    @Option(names = {"-b", "--bind"}, paramLabel = "ADDR",
+            description = "Listen here instead of the machine's agent.bind: an address, or loopback, lan, tailscale, "
+                    + "all.")
+    String bind;
+
+    @Option(names = {"-p", "--port"}, paramLabel = "N",
+            description = "Listen on this port instead of the machine's agent.port (default 8421); 0 picks a free one.")
+    Integer port;
+
+    /**
+     * @param environment where ${NAME} references (the token) are read, System.getenv() in production
+     * @param home        the home directory: ~/.homefleet/fleet.yaml and ~/ in file: references
+     */
+    public AgentCommand(Map<String, String> environment, Path home) {
+        this(environment, home, new AgentMain.LocalHost(), AgentCommand::untilSignalled);
+    }
+
+    AgentCommand(Map<String, String> environment, Path home, AgentMain.Host host, Lifetime lifetime) {
+        this.environment = Map.copyOf(environment);
+        this.home = home;
+        this.host = host;
+        this.lifetime = lifetime;
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintWriter err = spec.commandLine().getErr();
+        String prefix = spec.root().name() + ": ";
+        MachineOptions.Found found;
+        try {
+            found = options.find(environment, home, host, prefix);
+        } catch (MachineOptions.Refused refused) {
+            err.println(refused.getMessage());
+            return refused.exitCode;
+        }
+        MachineSpec machine = found.machine();
+        AgentSpec agent = machine.agent() != null ? machine.agent() : new AgentSpec(null, null, null);
+        String where = "machines." + machine.name() + ".agent";
+
+        String bindWord = bind != null ? bind : agent.bind();
+        Optional<String> resolved = Binds.resolve(bindWord, machine.addresses());
+        if (resolved.isEmpty()) {
+            err.println(prefix + "cannot listen on '" + bindWord + "': " + machine.name() + " has no such address in "
+                    + found.file() + "; add it under machines." + machine.name() + ".addresses or pass --bind ADDR");
+            return EXIT_REFUSED;
+        }
+        String address = resolved.get();
+        if (address.equals(Binds.NONE) || !Binds.isAddressLiteral(address)) {
+            err.println(prefix + "cannot listen on '" + bindWord + "': use an IP address or one of loopback, lan, "
+                    + "tailscale, all");
+            return EXIT_REFUSED;
+        }
+        int listenPort = port != null ? port : agent.port();
+        if (listenPort < 0 || listenPort > 65535) {
+            err.println(prefix + listenPort + " is not a port; use a number from 1 to 65535, or 0 for any free one");
+            return EXIT_REFUSED;
+        }
+
+        Optional<String> token;
+        try {
+            token = agent.token() == null ? Optional.empty() : agent.token().resolve(environment, home);
+        } catch (IOException e) {
+            err.println(prefix + "cannot read the agent token " + agent.token() + ": " + e.getMessage());
+            return EXIT_REFUSED;
+        }
+        if (token.isEmpty() && !Binds.isLoopback(address)) {
+            String fix = agent.token() == null
+                    ? "add " + where + ".token to " + found.file() + " as a ${ENV} reference and set it"
+                    : "set " + agent.token() + " (" + where + ".token)";
+            err.println(prefix + "refusing to listen on " + address + ":" + listenPort + ", beyond loopback, without "
+                    + "a token: " + fix + ", or pass --bind loopback");
+            return EXIT_REFUSED;
+        }
+
+        AgentServer server;
+        try {
+            server = new AgentServer(AgentApi.onThisHost(machine), address, listenPort, token.orElse(null)).start();
+        } catch (BindException e) {
+            err.println(prefix + e.getMessage());
+            return EXIT_FAILED;
+        }
+        LOG.info("homefleet agent for {} listening on {} ({})", machine.name(), server.url(),
+                server.requiresToken() ? "token required" : "no token: this machine only");
+        lifetime.run(server);
+        return EXIT_OK;
+    }
+
+    /** Serves until the JVM is told to stop (SIGTERM, SIGINT), then stops the server within a few seconds. */
+    static void untilSignalled(AgentServer server) throws InterruptedException {
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            LOG.info("homefleet agent stopping");
+            server.close();
+            stopped.countDown();
+        }, "homefleet-agent-stop"));
+        stopped.await();
+    }
+}
