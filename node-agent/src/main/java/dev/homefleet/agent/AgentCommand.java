@@ -5,7 +5,10 @@ import dev.homefleet.agent.http.AgentServer;
 import dev.homefleet.core.config.AgentSpec;
 import dev.homefleet.core.config.Binds;
 import dev.homefleet.core.config.MachineSpec;
+import dev.homefleet.agent.discovery.AgentAdvertiser;
+import dev.homefleet.core.control.ControlServer;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.io.PrintWriter;
 import java.net.BindException;
 import java.nio.file.Path;
@@ -58,6 +61,13 @@ public final class AgentCommand implements Callable<Integer> {
             description = "Listen here instead of the machine's agent.bind: an address, or loopback, lan, tailscale, "
                     + "all.")
     String bind;
+
+    @Option(names = "--socket", paramLabel = "PATH",
+            description = "The local control socket (default ~/.homefleet/agent.sock): `fleet node` asks it, no token needed.")
+    Path socket;
+
+    @Option(names = "--no-mdns", description = "Do not advertise the agent as _homefleet._tcp.local.")
+    boolean noMdns;
 
     @Option(names = {"-p", "--port"}, paramLabel = "N",
             description = "Listen on this port instead of the machine's agent.port (default 8421); 0 picks a free one.")
@@ -128,17 +138,63 @@ public final class AgentCommand implements Callable<Integer> {
             return EXIT_REFUSED;
         }
 
+        AgentApi api = AgentApi.onThisHost(machine);
+        Path socketPath = socket != null ? socket : home.resolve(".homefleet").resolve("agent.sock");
+        ControlServer control = AgentControl.server(socketPath, api);
+        try {
+            control.start();
+        } catch (ControlServer.AlreadyRunningException e) {
+            err.println(prefix + "an agent is already running on this machine (" + e.getMessage() + ")");
+            return EXIT_REFUSED;
+        } catch (IOException e) {
+            err.println(prefix + "cannot open the control socket " + socketPath + ": " + e.getMessage());
+            return EXIT_FAILED;
+        }
         AgentServer server;
         try {
-            server = new AgentServer(AgentApi.onThisHost(machine), address, listenPort, token.orElse(null)).start();
+            server = new AgentServer(api, address, listenPort, token.orElse(null)).start();
         } catch (BindException e) {
+            control.close();
             err.println(prefix + e.getMessage());
             return EXIT_FAILED;
         }
-        LOG.info("homefleet agent for {} listening on {} ({})", machine.name(), server.url(),
-                server.requiresToken() ? "token required" : "no token: this machine only");
-        lifetime.run(server);
+        LOG.info("homefleet agent for {} listening on {} ({}), local control on {}", machine.name(), server.url(),
+                server.requiresToken() ? "token required" : "no token: this machine only", socketPath);
+        AgentAdvertiser advertiser = noMdns ? null : advertise(machine, address, server.port());
+        Runnable closeRest = () -> {
+            control.close();
+            if (advertiser != null) {
+                try {
+                    advertiser.close();
+                } catch (IOException e) {
+                    LOG.debug("mDNS goodbye failed: {}", e.getMessage());
+                }
+            }
+        };
+        Runtime.getRuntime().addShutdownHook(new Thread(closeRest, "homefleet-agent-control-stop"));
+        try {
+            lifetime.run(server);
+        } finally {
+            closeRest.run();
+        }
         return EXIT_OK;
+    }
+
+    /**
+     * Announces the agent on the network it serves. An agent on loopback serves nobody else, so it is not
+     * announced; one on every address is announced on the machine's LAN address.
+     */
+    private static AgentAdvertiser advertise(MachineSpec machine, String address, int port) {
+        String on = Binds.isWildcard(address) ? machine.addresses().lan() : address;
+        if (on == null || Binds.isLoopback(on)) {
+            return null;
+        }
+        try {
+            return AgentAdvertiser.start(InetAddress.getByName(on), machine.name(), port, AgentApi.version());
+        } catch (IOException e) {
+            LOG.warn("not advertising the agent over mDNS on {}: {}", on, e.getMessage());
+            return null;
+        }
     }
 
     /** Serves until the JVM is told to stop (SIGTERM, SIGINT), then stops the server within a few seconds. */

@@ -1,5 +1,6 @@
 package dev.homefleet.controller.cli;
 
+import dev.homefleet.agent.AgentCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -22,6 +23,10 @@ public final class FleetCommand implements Runnable {
         line.addSubcommand(new ValidateCommand(context));
         line.addSubcommand(new CommandLine(new PortsCommand(context)).addSubcommand(new PortsSuggestCommand(context)));
         line.addSubcommand(new CommandLine(new ConfigCommand()).addSubcommand(new ConfigShowCommand(context)));
+        line.addSubcommand(new ExecCommand(context));
+        line.addSubcommand(new AgentCommand(context.environment(), context.home()));
+        line.addSubcommand(new NodeCommand(context));
+        line.addSubcommand(new DiscoverCommand(context));
         line.setExecutionExceptionHandler(new Errors());
         line.setCaseInsensitiveEnumValuesAllowed(true);
         return line;
