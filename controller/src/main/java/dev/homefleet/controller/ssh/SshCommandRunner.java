@@ -23,6 +23,7 @@ import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.channel.ClientChannelEvent;
 import org.apache.sshd.client.future.OpenFuture;
 import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.channel.exception.SshChannelOpenException;
 import org.apache.sshd.common.future.CancelOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +51,9 @@ public final class SshCommandRunner implements CommandRunner, AutoCloseable {
     public static final int MAX_CHANNELS = 10;
     /** Captured per stream; the rest is counted and dropped. */
     public static final int MAX_OUTPUT_BYTES = 4 * 1024 * 1024;
+
+    private static final long FIRST_PAUSE_MILLIS = 20;
+    private static final long MAX_PAUSE_MILLIS = 500;
 
     private static final Logger LOG = LoggerFactory.getLogger(SshCommandRunner.class);
 
@@ -103,21 +107,41 @@ public final class SshCommandRunner implements CommandRunner, AutoCloseable {
             throw new InterruptedIOException(describe() + ": interrupted");
         }
         try {
-            for (int attempt = 1; ; attempt++) {
+            boolean reopened = false;
+            long pause = FIRST_PAUSE_MILLIS;
+            while (true) {
                 BoundedOutput out = new BoundedOutput(MAX_OUTPUT_BYTES);
                 BoundedOutput err = new BoundedOutput(MAX_OUTPUT_BYTES);
                 ChannelExec channel;
                 try {
                     channel = open(current, command, out, err, deadline);
-                } catch (IOException | RuntimeException e) {
-                    if (attempt == 1 && !usable(current)) {
-                        LOG.info("{}: the SSH session had closed; opening a new one", target.machine());
-                        discard(current);
-                        current = session();
+                } catch (SshChannelOpenException e) {
+                    if (usable(current) && deadline.remainingMillis() > pause) {
+                        // The server has no room for another channel yet (OpenSSH frees a session slot only
+                        // after the command's process is gone); wait a little, within the command's timeout.
+                        LOG.debug("{}: channel refused ({}); retrying in {} ms", target.machine(), e.getMessage(),
+                                pause);
+                        sleep(pause);
+                        pause = Math.min(pause * 2, MAX_PAUSE_MILLIS);
                         continue;
                     }
-                    throw new IOException(describe() + ": could not start the command: "
-                            + SshConnector.message(e), e);
+                    if (usable(current)) {
+                        return timedOut(started, "", "homefleet: " + target.machine() + " refused every channel "
+                                + "for " + SshConnector.human(limit) + ": " + e.getMessage());
+                    }
+                    if (reopened) {
+                        throw cannotStart(e);
+                    }
+                    reopened = true;
+                    current = reopen(current);
+                    continue;
+                } catch (IOException | RuntimeException e) {
+                    if (reopened || usable(current)) {
+                        throw cannotStart(e);
+                    }
+                    reopened = true;
+                    current = reopen(current);
+                    continue;
                 }
                 if (channel == null) {
                     return timedOut(started, out.text(), err.text() + "homefleet: " + target.machine()
@@ -127,6 +151,26 @@ public final class SshCommandRunner implements CommandRunner, AutoCloseable {
             }
         } finally {
             channels.release();
+        }
+    }
+
+    /** The session died before the channel opened: once per command, it is replaced and the command tried again. */
+    private ClientSession reopen(ClientSession dead) throws IOException {
+        LOG.info("{}: the SSH session had closed; opening a new one", target.machine());
+        discard(dead);
+        return session();
+    }
+
+    private IOException cannotStart(Exception e) {
+        return new IOException(describe() + ": could not start the command: " + SshConnector.message(e), e);
+    }
+
+    private static void sleep(long millis) throws InterruptedIOException {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted");
         }
     }
 
