@@ -58,7 +58,7 @@ public final class HostKeyTrust {
                     throw new HostKeyRefusedException(now);
                 }
                 file.replace(target, now.presented());
-                LOG.warn("{}: replaced the host key of {} in {}: {} is trusted now, in place of {}", target.machine(),
+                LOG.info("{}: replaced the host key of {} in {}: {} is trusted now, in place of {}", target.machine(),
                         target.hostId(), file.path(), now.fingerprint(), now.conflicting());
                 return Outcome.REPLACED;
             case REVOKED:
