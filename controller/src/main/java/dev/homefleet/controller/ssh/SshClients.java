@@ -49,7 +49,8 @@ public final class SshClients {
      * Makes {@code client} safe for homefleet; idempotent. Host keys: refused unless the connection carries a policy
      * (homefleet's verify against known_hosts). Authentication: public keys only, none by default (each connection
      * adds the keys of its target), no passwords. The process's own ~/.ssh/config is not read (targets are resolved
-     * against the home directory homefleet was given). Idle sessions are probed so a dead peer is noticed.
+     * against the home directory homefleet was given). Sessions are probed every 15 s and closed after 3 unanswered
+     * probes, so a peer that died silently is noticed; an owner that set a heartbeat of its own keeps it.
      */
     public static void configure(SshClient client) {
         client.setServerKeyVerifier(PER_CONNECTION_POLICY);
@@ -58,8 +59,10 @@ public final class SshClients {
         client.setPasswordIdentityProvider(PasswordIdentityProvider.EMPTY_PASSWORDS_PROVIDER);
         client.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
         client.setUserInteraction(null);
-        CoreModuleProperties.HEARTBEAT_INTERVAL.set(client, HEARTBEAT_INTERVAL);
-        CoreModuleProperties.HEARTBEAT_REPLY_WAIT.set(client, HEARTBEAT_REPLY_WAIT);
-        CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(client, HEARTBEAT_NO_REPLY_MAX);
+        if (!client.getProperties().containsKey(CoreModuleProperties.HEARTBEAT_INTERVAL.getName())) {
+            CoreModuleProperties.HEARTBEAT_INTERVAL.set(client, HEARTBEAT_INTERVAL);
+            CoreModuleProperties.HEARTBEAT_REPLY_WAIT.set(client, HEARTBEAT_REPLY_WAIT);
+            CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(client, HEARTBEAT_NO_REPLY_MAX);
+        }
     }
 }

@@ -43,7 +43,12 @@ import org.slf4j.LoggerFactory;
  * the same machine.
  *
  * <p>Concurrency: at most {@value #MAX_CHANNELS} channels at once per session, OpenSSH's default MaxSessions;
- * further commands wait for a channel within their own timeout.
+ * further commands wait for a channel within their own timeout. OpenSSH frees a slot only once the command's process
+ * is gone, so a channel it refuses is asked for again after a short pause, again within the command's own timeout.
+ *
+ * <p>A command that times out has its channel closed and comes back with {@code timedOut}; what it printed so far is
+ * kept. Closing the channel does not kill the remote process everywhere: OpenSSH closes its pipes, so it ends at its
+ * next write, or runs on if it writes nothing.
  */
 public final class SshCommandRunner implements CommandRunner, AutoCloseable {
 
@@ -87,6 +92,13 @@ public final class SshCommandRunner implements CommandRunner, AutoCloseable {
     /** How many sessions this runner has opened so far: 1 while the first one lives. */
     public int sessionsOpened() {
         return sessionsOpened.get();
+    }
+
+    /** Whether a pooled session is open right now (it may still die before the next command). */
+    boolean sessionUsable() {
+        synchronized (lock) {
+            return session != null && session.isDone() && usable(session.join());
+        }
     }
 
     @Override

@@ -20,6 +20,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.apache.sshd.client.SshClient;
+import org.apache.sshd.core.CoreModuleProperties;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -202,6 +203,35 @@ class OpenSshInteropTest {
         assertThat(next.timedOut()).isTrue();
         assertThat(next.duration()).isLessThan(Duration.ofMillis(2500));
         assertThat(healthy.run(List.of("echo", "still fine"), TIMEOUT).stdout()).isEqualTo("still fine\n");
+    }
+
+    @Test
+    void a_session_whose_server_went_silent_is_closed_by_heartbeats_and_replaced() throws Exception {
+        SshClient probing = SshClient.setUpDefaultClient();
+        CoreModuleProperties.HEARTBEAT_INTERVAL.set(probing, Duration.ofMillis(300));
+        CoreModuleProperties.HEARTBEAT_REPLY_WAIT.set(probing, Duration.ofMillis(300));
+        CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(probing, 2);
+        SshClients.configure(probing);
+        probing.start();
+        closeAfter.add(probing::stop);
+        SshCommandRunner runner = new SshCommandRunner(probing, runner().target());
+        closeAfter.add(runner);
+        assertThat(runner.run(List.of("echo", "one"), TIMEOUT).stdout()).isEqualTo("one\n");
+
+        List<ProcessHandle> stopped = sshd.connectionProcesses();
+        LocalProcesses.signal("STOP", stopped);
+        long deadline = System.nanoTime() + Duration.ofSeconds(8).toNanos();
+        while (runner.sessionUsable() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        boolean closed = !runner.sessionUsable();
+        LocalProcesses.signal("CONT", stopped);
+
+        assertThat(closed).as("the client closed the silent session").isTrue();
+        CommandResult result = runner.run(List.of("echo", "two"), TIMEOUT);
+        assertThat(result.stdout()).as(result.stderr()).isEqualTo("two\n");
+        assertThat(runner.sessionsOpened()).isEqualTo(2);
+        assertThat(sshd.acceptedLogins()).isEqualTo(2);
     }
 
     private void awaitSleepOnTheServer() throws InterruptedException {
