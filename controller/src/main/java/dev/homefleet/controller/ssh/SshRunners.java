@@ -15,19 +15,32 @@ import org.apache.sshd.client.SshClient;
 public final class SshRunners implements AutoCloseable {
 
     private final SshClient client;
+    private final boolean ownsClient;
     private final Path home;
     private final String localUser;
     private final Map<String, SshCommandRunner> runners = new HashMap<>();
 
     /**
-     * @param client    a started client; its owner stops it after closing this
+     * Runners on a client shared with others: {@link #close} leaves it running, its owner stops it.
+     *
+     * @param client    a started client
      * @param home      where ~/.ssh (config, known_hosts, default keys) is
      * @param localUser the user name when neither fleet.yaml nor ~/.ssh/config names one
      */
     public SshRunners(SshClient client, Path home, String localUser) {
+        this(client, false, home, localUser);
+    }
+
+    private SshRunners(SshClient client, boolean ownsClient, Path home, String localUser) {
         this.client = client;
+        this.ownsClient = ownsClient;
         this.home = home;
         this.localUser = localUser;
+    }
+
+    /** Runners on a client of their own ({@link SshClients#create}), stopped by {@link #close}. */
+    public static SshRunners create(Path home, String localUser) {
+        return new SshRunners(SshClients.create(), true, home, localUser);
     }
 
     /**
@@ -58,9 +71,13 @@ public final class SshRunners implements AutoCloseable {
         }
     }
 
+    /** Closes every runner's session, and stops the client when it is this object's own. */
     @Override
     public synchronized void close() {
         runners.values().forEach(SshCommandRunner::close);
         runners.clear();
+        if (ownsClient) {
+            client.stop();
+        }
     }
 }

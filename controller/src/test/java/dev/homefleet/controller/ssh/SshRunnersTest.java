@@ -55,6 +55,17 @@ class SshRunnersTest {
     }
 
     @Test
+    void runners_made_with_a_client_of_their_own_stop_it_when_closed() throws Exception {
+        SshRunners own = SshRunners.create(home, "me");
+        SshCommandRunner runner = own.forMachine(Machines.ssh("box", Machines.loopback(2222, "alice", null)));
+
+        own.close();
+
+        assertThatThrownBy(() -> runner.run(List.of("true"), Duration.ofSeconds(1))).hasMessageEndingWith("closed");
+        assertThat(client.isClosed()).as("a shared client is left alone").isFalse();
+    }
+
+    @Test
     void the_shared_client_refuses_the_host_key_of_a_session_homefleet_did_not_open(@TempDir Path sandbox)
             throws Exception {
         try (MinaServer server = MinaServer.start(sandbox)) {
