@@ -2,6 +2,7 @@ package dev.homefleet.controller.ssh;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.homefleet.core.config.MachineSpec;
 import dev.homefleet.core.config.SshSpec;
@@ -25,6 +26,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.apache.sshd.client.SshClient;
+import org.apache.sshd.common.util.security.SecurityUtils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -370,6 +372,28 @@ class SshCommandRunnerTest {
         SshCommandRunner runner = runner(Machines.ssh("box", Machines.loopback(server.port(), "alice", null)));
 
         assertThat(runner.run(List.of("echo", "ok"), TIMEOUT).stdout()).isEqualTo("ok\n");
+    }
+
+    @Test
+    void keys_this_build_cannot_use_are_skipped_with_the_reason_and_none_left_fails_before_connecting()
+            throws Exception {
+        assumeFalse(SecurityUtils.isEDDSACurveSupported(), "this build has EdDSA support");
+        trust(server);
+        Path dotSsh = home.resolve(".ssh");
+        TestKeys.sshKeygen(dotSsh, "id_ed25519", "ed25519");
+        TestKeys.sshKeygen(dotSsh, "id_ecdsa", "ecdsa", "a passphrase");
+        SshCommandRunner runner = runner(Machines.ssh("box", Machines.loopback(server.port(), "alice", null)));
+
+        assertThatThrownBy(() -> runner.run(List.of("true"), TIMEOUT))
+                .hasMessageContaining("no private key to offer: tried " + dotSsh.resolve("id_ed25519") + ", "
+                        + dotSsh.resolve("id_ecdsa") + ", " + dotSsh.resolve("id_rsa") + "; skipped "
+                        + dotSsh.resolve("id_ed25519") + " (ssh-ed25519 keys need EdDSA support (net.i2p.crypto:eddsa)"
+                        + ", which this build lacks; use an ecdsa or rsa key), " + dotSsh.resolve("id_ecdsa")
+                        + " (protected by a passphrase; ");
+        assertThat(server.sessions).hasValue(0);
+
+        Files.copy(clientKey, dotSsh.resolve("id_rsa"));
+        assertThat(runner.run(List.of("echo", "third key"), TIMEOUT).stdout()).isEqualTo("third key\n");
     }
 
     @Test

@@ -82,6 +82,34 @@ class SshTargetTest {
     }
 
     @Test
+    void includes_are_read_and_match_blocks_skipped_as_in_a_real_mac_config() throws Exception {
+        Files.createDirectories(home.resolve(".ssh/conf.d"));
+        Files.writeString(home.resolve(".ssh/conf.d/tailscale.conf"), "Host msi\n  HostName 100.67.241.32\n");
+        Files.writeString(home.resolve(".ssh/conf.d/ignored.txt"), "Host msi\n  HostName 10.9.9.9\n");
+        config("""
+                Include ~/.orbstack/ssh/config
+                Include conf.d/*.conf
+
+                Match host msi exec "true"
+                  User from-match
+
+                Host msi
+                  User felipe
+                  ProxyCommand nc -x localhost:1055 %h %p
+
+                Host *
+                  AddKeysToAgent yes
+                  UseKeychain yes
+                """);
+
+        SshTarget target = resolve(spec("msi", null, null, null, null));
+
+        assertThat(target.hostName()).isEqualTo("100.67.241.32");
+        assertThat(target.user()).isEqualTo("felipe");
+        assertThat(target.proxy()).isEmpty();
+    }
+
+    @Test
     void what_fleet_yaml_says_wins_over_ssh_config() throws Exception {
         config("Host msi\n  Port 2222\n  User felipe\n  IdentityFile ~/.ssh/id_msi\n");
 

@@ -17,9 +17,15 @@ final class TestKeys {
 
     /** {@code dir/name} (private) and {@code dir/name.pub}, made by ssh-keygen without a passphrase. */
     static Path sshKeygen(Path dir, String name, String type) throws IOException, InterruptedException {
+        return sshKeygen(dir, name, type, "");
+    }
+
+    static Path sshKeygen(Path dir, String name, String type, String passphrase)
+            throws IOException, InterruptedException {
         Files.createDirectories(dir);
         Path file = dir.resolve(name);
-        Process p = new ProcessBuilder("ssh-keygen", "-q", "-t", type, "-N", "", "-C", name, "-f", file.toString())
+        Process p = new ProcessBuilder("ssh-keygen", "-q", "-t", type, "-N", passphrase, "-C", name, "-f",
+                file.toString())
                 .redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes());
         if (!p.waitFor(20, TimeUnit.SECONDS) || p.exitValue() != 0) {
