@@ -14,11 +14,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.IntStream;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.junit.jupiter.api.AfterAll;
@@ -118,20 +114,7 @@ class OpenSshInteropTest {
     @Test
     void concurrent_commands_share_one_openssh_session_within_its_MaxSessions() throws Exception {
         SshCommandRunner runner = runner();
-        ExecutorService pool = Executors.newFixedThreadPool(25);
-        try {
-            List<Future<CommandResult>> results = IntStream.range(0, 25)
-                    .mapToObj(i -> pool.submit(() -> runner.run(
-                            List.of("sh", "-c", "sleep 0.2; printf %s \"$1\"", "sh", "n" + i), TIMEOUT)))
-                    .toList();
-            for (int i = 0; i < 25; i++) {
-                CommandResult result = results.get(i).get(30, TimeUnit.SECONDS);
-                assertThat(result.exitCode()).as(result.stderr()).isZero();
-                assertThat(result.stdout()).isEqualTo("n" + i);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        Concurrently.eachCommandGetsItsOwnOutput(runner, 25, "0.2");
         assertThat(runner.sessionsOpened()).isEqualTo(1);
         assertThat(sshd.acceptedLogins()).as(sshd.log()).isEqualTo(1);
     }

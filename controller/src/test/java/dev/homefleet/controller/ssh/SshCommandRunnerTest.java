@@ -20,11 +20,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.IntStream;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.common.util.security.SecurityUtils;
 import org.junit.jupiter.api.AfterAll;
@@ -136,20 +132,7 @@ class SshCommandRunnerTest {
     @Test
     void fifty_concurrent_commands_share_one_session() throws Exception {
         SshCommandRunner runner = trustedRunner();
-        ExecutorService pool = Executors.newFixedThreadPool(50);
-        try {
-            List<Future<CommandResult>> results = IntStream.range(0, 50)
-                    .mapToObj(i -> pool.submit(() -> runner.run(
-                            List.of("sh", "-c", "sleep 0.1; printf %s \"$1\"", "sh", "n" + i), TIMEOUT)))
-                    .toList();
-            for (int i = 0; i < 50; i++) {
-                CommandResult result = results.get(i).get(30, TimeUnit.SECONDS);
-                assertThat(result.exitCode()).as(result.stderr()).isZero();
-                assertThat(result.stdout()).isEqualTo("n" + i);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        Concurrently.eachCommandGetsItsOwnOutput(runner, 50, "0.1");
         assertThat(server.sessions).hasValue(1);
         assertThat(runner.sessionsOpened()).isEqualTo(1);
     }
