@@ -1,7 +1,6 @@
 package dev.homefleet.controller.cli;
 
 import dev.homefleet.controller.ssh.HostKeyCheck;
-import dev.homefleet.controller.ssh.HostKeyRefusedException;
 import dev.homefleet.controller.ssh.HostKeyTrust;
 import dev.homefleet.controller.ssh.SshClients;
 import dev.homefleet.controller.ssh.SshTarget;
@@ -79,7 +78,13 @@ public final class SshTrustCommand implements Callable<Integer> {
             throw new FleetCommand.UsageException(machine + " is not reached over ssh (reach.via: "
                     + chosen.reach().via().name().toLowerCase(Locale.ROOT) + "); it has no host key to trust");
         }
-        SshTarget target = SshTarget.resolve(chosen, context.home(), localUser());
+        SshTarget target;
+        try {
+            target = SshTarget.resolve(chosen, context.home(), localUser());
+        } catch (IOException e) {
+            err.println("fleet: " + e.getMessage());
+            return ExitCodes.FINDING;
+        }
         SshClient client = SshClients.create();
         try {
             HostKeyTrust trust = new HostKeyTrust(client);
@@ -117,7 +122,7 @@ public final class SshTrustCommand implements Callable<Integer> {
             HostKeyTrust.Outcome outcome;
             try {
                 outcome = trust.trust(check, replace);
-            } catch (HostKeyRefusedException e) {
+            } catch (IOException e) {
                 err.println("fleet: " + e.getMessage());
                 return ExitCodes.FINDING;
             }

@@ -61,8 +61,10 @@ final class ClientKeys {
             };
             try (InputStream in = Files.newInputStream(file)) {
                 int before = offered.size();
-                for (KeyPair pair : SecurityUtils.loadKeyPairIdentities(null, new PathResource(file), in, noPassphrase)) {
-                    offered.add(new Offered(file, pair));
+                Iterable<KeyPair> pairs = SecurityUtils.loadKeyPairIdentities(null, new PathResource(file), in,
+                        noPassphrase);
+                if (pairs != null) {
+                    pairs.forEach(pair -> offered.add(new Offered(file, pair)));
                 }
                 if (offered.size() == before) {
                     skipped.add(new Skipped(file, askedForPassphrase.get() ? passphraseReason() : "no key in it"));

@@ -62,10 +62,6 @@ final class SocksForwarder implements Closeable {
         return (InetSocketAddress) listener.getLocalSocketAddress();
     }
 
-    SocksProxy proxy() {
-        return proxy;
-    }
-
     /** Why the last connection could not be carried through the proxy, once; empty when nothing failed since. */
     Optional<String> takeFailure() {
         return Optional.ofNullable(failure.getAndSet(null));
@@ -94,6 +90,11 @@ final class SocksForwarder implements Closeable {
     private void carry(Socket local) {
         Socket remote = new Socket(new Proxy(Proxy.Type.SOCKS, new InetSocketAddress(proxy.host(), proxy.port())));
         open.add(remote);
+        if (closed) {
+            close(local);
+            close(remote);
+            return;
+        }
         try {
             remote.setTcpNoDelay(true);
             remote.connect(target(), (int) Math.max(1, connectTimeout.toMillis()));
