@@ -6,7 +6,10 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.homefleet.agent.http.AgentServer;
+import dev.homefleet.core.control.ControlClient;
+import dev.homefleet.core.control.ControlException;
 import java.io.IOException;
+import java.time.Duration;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
@@ -74,7 +77,9 @@ class AgentCommandTest {
                 HttpRequest request = HttpRequest.newBuilder(URI.create(server.url() + "/v1/health")).build();
                 served.add(HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body());
                 served.add(server.requiresToken() ? "token required" : "no token");
-            } catch (IOException e) {
+                Path socket = home.resolve(".homefleet").resolve("agent.sock");
+                served.add(new ControlClient(socket).request("health", null, Duration.ofSeconds(5)).toString());
+            } catch (IOException | ControlException e) {
                 throw new AssertionError(e);
             } finally {
                 server.close();
@@ -105,11 +110,14 @@ class AgentCommandTest {
         Run run = agent(Map.of(TestFleet.TOKEN_VARIABLE, TestFleet.TOKEN),
                 "--config", fleetFile.toString(), "--machine", "box", "--bind", "loopback", "--port", "0");
         assertThat(run.code()).as(run.err()).isZero();
-        assertThat(served).hasSize(2);
+        assertThat(served).hasSize(3);
         assertThat(served.get(0)).contains("\"machine\":\"box\"");
         assertThat(served.get(1)).isEqualTo("token required");
+        assertThat(served.get(2)).as("the local socket answers without a token").contains("\"machine\":\"box\"");
         assertThat(logs.list).singleElement().satisfies(event -> assertThat(event.getFormattedMessage())
-                .matches("homefleet agent for box listening on http://127\\.0\\.0\\.1:\\d+ \\(token required\\)"));
+                .matches("homefleet agent for box listening on http://127\\.0\\.0\\.1:\\d+ \\(token required\\), "
+                        + "local control on .*/\\.homefleet/agent\\.sock"));
+        assertThat(home.resolve(".homefleet/agent.sock")).as("removed when the agent stops").doesNotExist();
         assertThat(logs.list.toString()).doesNotContain(TestFleet.TOKEN);
     }
 
@@ -117,7 +125,7 @@ class AgentCommandTest {
     void a_machine_without_an_agent_block_serves_loopback_without_a_token() {
         Run run = agent(Map.of("HOMEFLEET_CONFIG", SHIPPED), "--machine", "macbook", "--port", "0");
         assertThat(run.code()).as(run.err()).isZero();
-        assertThat(served).containsExactly(served.get(0), "no token");
+        assertThat(served).containsExactly(served.get(0), "no token", served.get(2));
         assertThat(served.get(0)).contains("\"machine\":\"macbook\"");
     }
 

@@ -1,7 +1,6 @@
 package dev.homefleet.controller.cli;
 
 import dev.homefleet.controller.reach.FleetReach;
-import dev.homefleet.controller.ssh.SshClients;
 import dev.homefleet.controller.ssh.SshRunners;
 import dev.homefleet.core.config.Durations;
 import dev.homefleet.core.config.FleetConfig;
@@ -71,8 +70,8 @@ final class ExecCommand implements Callable<Integer> {
         PortsCommand.machineOption(config, machine);
         OkHttpClient http = new OkHttpClient();
         try (FleetReach reach = new FleetReach(config, context.environment(), context.home(),
-                LocalCommandRunner.builder().build(), () -> new SshRunners(SshClients.create(), context.home(),
-                        System.getProperty("user.name")), http)) {
+                LocalCommandRunner.builder().build(),
+                () -> SshRunners.create(context.home(), System.getProperty("user.name")), http)) {
             CommandRunner runner = reach.commands(machine);
             CommandResult ran = runner.run(command, limit);
             spec.commandLine().getOut().print(ran.stdout());

@@ -26,6 +26,7 @@ public final class FleetCommand implements Runnable {
         line.addSubcommand(new ExecCommand(context));
         line.addSubcommand(new AgentCommand(context.environment(), context.home()));
         line.addSubcommand(new NodeCommand(context));
+        line.addSubcommand(new CommandLine(new SshCommand()).addSubcommand(new SshTrustCommand(context)));
         line.addSubcommand(new DiscoverCommand(context));
         line.setExecutionExceptionHandler(new Errors());
         line.setCaseInsensitiveEnumValuesAllowed(true);

@@ -2,7 +2,6 @@ package dev.homefleet.controller.ssh;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.homefleet.core.exec.CommandResult;
 import java.io.IOException;
@@ -47,7 +46,7 @@ class OpenSshInteropTest {
 
     @BeforeAll
     static void startTheClient() throws Exception {
-        assumeTrue(OpenSshServer.installed(), "OpenSSH's sshd is not installed (apt-get install openssh-server)");
+        assertThat(OpenSshServer.installed()).as("OpenSSH's sshd (scripts/test installs openssh-server)").isTrue();
         clientKey = TestKeys.sshKeygen(keys, "id_fleet", "ecdsa");
         client = SshClients.create();
     }
@@ -81,6 +80,20 @@ class OpenSshInteropTest {
         SshCommandRunner runner = new SshCommandRunner(client, target);
         closeAfter.add(runner);
         return runner;
+    }
+
+    @Test
+    void an_ed25519_user_key_the_default_of_a_macs_ssh_keygen_logs_in_with_an_ed25519_host_key() throws Exception {
+        Path ed25519 = TestKeys.sshKeygen(Files.createDirectories(scratch.resolve("keys")), "id_ed25519", "ed25519");
+        OpenSshServer edSshd = OpenSshServer.start(Files.createDirectories(scratch.resolve("sshd")),
+                Path.of(ed25519 + ".pub"));
+        closeAfter.add(edSshd);
+        Files.writeString(home.resolve(".ssh/known_hosts"), edSshd.keyscanHashed() + "\n");
+        SshCommandRunner runner = new SshCommandRunner(client, SshTarget.resolve(
+                Machines.ssh("macmini", Machines.loopback(edSshd.port(), USER, ed25519)), home, USER));
+        closeAfter.add(runner);
+
+        assertThat(runner.run(List.of("echo", "ed25519"), TIMEOUT).stdout()).isEqualTo("ed25519\n");
     }
 
     @Test

@@ -2,7 +2,6 @@ package dev.homefleet.controller.ssh;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.homefleet.core.config.MachineSpec;
 import dev.homefleet.core.config.SshSpec;
@@ -22,7 +21,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.sshd.client.SshClient;
-import org.apache.sshd.common.util.security.SecurityUtils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -360,19 +358,15 @@ class SshCommandRunnerTest {
     @Test
     void keys_this_build_cannot_use_are_skipped_with_the_reason_and_none_left_fails_before_connecting()
             throws Exception {
-        assumeFalse(SecurityUtils.isEDDSACurveSupported(), "this build has EdDSA support");
         trust(server);
         Path dotSsh = home.resolve(".ssh");
-        TestKeys.sshKeygen(dotSsh, "id_ed25519", "ed25519");
         TestKeys.sshKeygen(dotSsh, "id_ecdsa", "ecdsa", "a passphrase");
         SshCommandRunner runner = runner(Machines.ssh("box", Machines.loopback(server.port(), "alice", null)));
 
         assertThatThrownBy(() -> runner.run(List.of("true"), TIMEOUT))
                 .hasMessageContaining("no private key to offer: tried " + dotSsh.resolve("id_ed25519") + ", "
                         + dotSsh.resolve("id_ecdsa") + ", " + dotSsh.resolve("id_rsa") + "; skipped "
-                        + dotSsh.resolve("id_ed25519") + " (ssh-ed25519 keys need EdDSA support (net.i2p.crypto:eddsa)"
-                        + ", which this build lacks; use an ecdsa or rsa key), " + dotSsh.resolve("id_ecdsa")
-                        + " (protected by a passphrase; ");
+                        + dotSsh.resolve("id_ecdsa") + " (protected by a passphrase; ");
         assertThat(server.sessions).hasValue(0);
 
         Files.copy(clientKey, dotSsh.resolve("id_rsa"));

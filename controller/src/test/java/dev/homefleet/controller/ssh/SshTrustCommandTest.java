@@ -83,6 +83,7 @@ class SshTrustCommandTest {
     private Run fleet(String input, String... args) {
         CliContext context = new CliContext(Map.of("USER", "tester"), cwd, home);
         CommandLine line = FleetCommand.commandLine(context);
+        line.getCommandSpec().removeSubcommand("ssh"); // the same command, reading the test's answers
         line.addSubcommand(new CommandLine(new SshGroup()).addSubcommand(new SshTrustCommand(context,
                 new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)))));
         StringWriter out = new StringWriter();
