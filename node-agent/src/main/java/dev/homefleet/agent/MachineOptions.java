@@ -22,7 +22,7 @@ final class MachineOptions {
     static final String ENV_CONFIG = "HOMEFLEET_CONFIG";
 
     @Option(names = {"-c", "--config"}, paramLabel = "FILE",
-            description = "The fleet file. Default: $HOMEFLEET_CONFIG, else ~/.homefleet/fleet.yaml.")
+            description = "The fleet file. Default: $HOMEFLEET_CONFIG, else ./fleet.yaml, else ~/.homefleet/fleet.yaml.")
     Path config;
 
     @Option(names = {"-m", "--machine"}, paramLabel = "MACHINE",
@@ -46,8 +46,10 @@ final class MachineOptions {
      * @throws Refused exit 2 when there is no fleet file or no single matching machine, 1 when the file is invalid
      */
     Found find(Map<String, String> environment, Path home, AgentMain.Host host, String prefix) throws Refused {
+        Path here = Path.of("fleet.yaml");
         Path file = config != null ? config
                 : !environment.getOrDefault(ENV_CONFIG, "").isBlank() ? Path.of(environment.get(ENV_CONFIG))
+                : Files.isRegularFile(here) ? here
                 : home.resolve(".homefleet/fleet.yaml");
         if (!Files.isRegularFile(file)) {
             throw new Refused(2, prefix + "no fleet file at " + file + "; copy the controller's fleet.yaml there "

@@ -78,7 +78,12 @@ class AgentCommandTest {
                 served.add(HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body());
                 served.add(server.requiresToken() ? "token required" : "no token");
                 Path socket = home.resolve(".homefleet").resolve("agent.sock");
-                served.add(new ControlClient(socket).request("health", null, Duration.ofSeconds(5)).toString());
+                ControlClient local = new ControlClient(socket);
+                String health = local.request("health", null, Duration.ofSeconds(5)).toString();
+                for (String action : new String[] {"metrics", "ports", "services"}) {
+                    local.request(action, null, Duration.ofSeconds(5)); // every action of the socket answers
+                }
+                served.add(health);
             } catch (IOException | ControlException e) {
                 throw new AssertionError(e);
             } finally {

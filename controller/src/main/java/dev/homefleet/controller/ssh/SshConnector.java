@@ -212,7 +212,7 @@ final class SshConnector implements Closeable {
                         + (keys.skipped().isEmpty() ? " (none exists)" : "; skipped "
                         + keys.skipped().stream().map(Object::toString).collect(Collectors.joining(", ")));
         return target.describe() + ": no private key to offer: tried " + tried + ". Create one with "
-                + "ssh-keygen -t ecdsa -N '' -f ~/.ssh/id_ecdsa, or name one as machines." + target.machine()
+                + "ssh-keygen -t ed25519 -N '' -f ~/.ssh/id_ed25519, or name one as machines." + target.machine()
                 + ".reach.ssh.identity in fleet.yaml (passwords are never used)";
     }
 

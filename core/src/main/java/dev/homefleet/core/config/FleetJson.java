@@ -13,11 +13,12 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Locale;
 
 /**
  * Writes homefleet's records as JSON or YAML the way fleet.yaml spells them: snake_case keys, lowercase enum
- * values, durations as {@code 30s}.
+ * values, durations as {@code 30s}, instants as ISO-8601 text.
  */
 public final class FleetJson {
 
@@ -45,6 +46,12 @@ public final class FleetJson {
             @Override
             public void serialize(Duration value, JsonGenerator gen, SerializerProvider serializers) throws IOException {
                 gen.writeString(Durations.format(value));
+            }
+        });
+        module.addSerializer(Instant.class, new JsonSerializer<>() {
+            @Override
+            public void serialize(Instant value, JsonGenerator gen, SerializerProvider serializers) throws IOException {
+                gen.writeString(value.toString());
             }
         });
         @SuppressWarnings({"unchecked", "rawtypes"})
