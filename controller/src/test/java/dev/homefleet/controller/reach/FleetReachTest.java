@@ -48,6 +48,15 @@ import oshi.SystemInfo;
  */
 class FleetReachTest {
 
+    /** The start of every test fleet: its controller's machine, reached locally. */
+    private static final String LAPTOP = """
+            version: 1
+            controller: {machine: laptop}
+            machines:
+              laptop:
+                os: linux
+                reach: {via: local}
+            """;
     private static final OkHttpClient HTTP = new OkHttpClient();
     private static final SystemInfo OSHI = new SystemInfo();
     private static final long MEMORY_TOTAL = OSHI.getHardware().getMemory().getTotal();
@@ -130,13 +139,7 @@ class FleetReachTest {
 
     /** laptop (local), box (ssh and an agent), agentonly (only an agent), phone (not reached). */
     private static String fleet(int sshPort, int agentPort) {
-        return """
-                version: 1
-                controller: {machine: laptop}
-                machines:
-                  laptop:
-                    os: linux
-                    reach: {via: local}
+        return LAPTOP + """
                   box:
                     os: linux
                     reach:
@@ -260,13 +263,7 @@ class FleetReachTest {
     void an_agent_whose_token_is_not_set_is_skipped_and_the_fallbacks_say_so() throws Exception {
         MinaServer ssh = sshServer();
         AgentServer agent = agent();
-        FleetReach reach = reach("""
-                version: 1
-                controller: {machine: laptop}
-                machines:
-                  laptop:
-                    os: linux
-                    reach: {via: local}
+        FleetReach reach = reach(LAPTOP + """
                   box:
                     os: linux
                     reach:
@@ -293,13 +290,7 @@ class FleetReachTest {
     @Test
     void a_machine_that_is_not_reached_is_not_asked_even_when_it_has_an_agent() throws Exception {
         AgentServer agent = agent();
-        FleetReach reach = reach("""
-                version: 1
-                controller: {machine: laptop}
-                machines:
-                  laptop:
-                    os: linux
-                    reach: {via: local}
+        FleetReach reach = reach(LAPTOP + """
                   retired:
                     os: linux
                     reach: {via: none}
@@ -316,13 +307,7 @@ class FleetReachTest {
 
     @Test
     void a_machine_whose_os_has_no_sweep_is_an_io_exception_not_a_crash() throws Exception {
-        FleetReach reach = reach("""
-                version: 1
-                controller: {machine: laptop}
-                machines:
-                  laptop:
-                    os: linux
-                    reach: {via: local}
+        FleetReach reach = reach(LAPTOP + """
                   ipad:
                     os: ios
                     reach:
