@@ -90,7 +90,7 @@ public final class FleetReach implements AutoCloseable {
     }
 
     /**
-     * A client for the machine's agent, when fleet.yaml gives it one whose token (if any) is set and readable;
+     * A client for the machine's agent, when fleet.yaml gives it one whose token (if any) is set and private;
      * {@code fleet validate} reports a token that is not.
      */
     public Optional<AgentClient> agent(MachineSpec machine) {
@@ -130,8 +130,8 @@ public final class FleetReach implements AutoCloseable {
     }
 
     /**
-     * The machine's agent client; when it has an agent that cannot be asked (its token is not set or cannot be
-     * read), empty, with the reason added to {@code fallbacks}.
+     * The machine's agent client; when it has an agent that cannot be asked (its token is not set, or is in a file
+     * others may read), empty, with the reason added to {@code fallbacks}.
      */
     private Optional<AgentClient> agent(MachineSpec machine, List<String> fallbacks) {
         AgentSpec spec = machine.agent();
@@ -145,7 +145,7 @@ public final class FleetReach implements AutoCloseable {
             try {
                 token = spec.token().resolve(environment, home).orElse(null);
             } catch (IOException e) {
-                fallbacks.add(machine.name() + "'s agent token " + spec.token() + " cannot be read" + where + ": "
+                fallbacks.add(machine.name() + "'s agent token " + spec.token() + " cannot be used" + where + ": "
                         + e.getMessage());
                 return Optional.empty();
             }

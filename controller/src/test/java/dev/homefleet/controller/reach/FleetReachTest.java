@@ -25,6 +25,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -285,6 +286,24 @@ class FleetReachTest {
                 .isInstanceOf(IOException.class)
                 .hasMessage("agentonly cannot be reached: agentonly's agent token ${BOX_AGENT_TOKEN} is not set in "
                         + "this environment (machines.agentonly.agent.token)");
+    }
+
+    @Test
+    void an_agent_token_file_others_can_read_is_not_used_and_the_fallbacks_say_so() throws Exception {
+        AgentServer agent = agent();
+        Path token = Files.writeString(home.resolve("box-token"), "t0ken\n");
+        Files.setPosixFilePermissions(token, PosixFilePermissions.fromString("rw-r--r--"));
+        FleetReach reach = reach(LAPTOP + """
+                  box:
+                    os: linux
+                    reach: {via: agent}
+                    agent: {port: %d, token: 'file:~/box-token'}
+                """.formatted(agent.port()));
+
+        assertThatThrownBy(() -> reach.metrics("box"))
+                .isInstanceOf(IOException.class)
+                .hasMessage("box cannot be reached: box's agent token file:~/box-token cannot be used "
+                        + "(machines.box.agent.token): " + token + " can be read by others; run: chmod 600 " + token);
     }
 
     @Test
