@@ -60,6 +60,10 @@ final class ExecCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new FleetCommand.UsageException("--timeout: " + e.getMessage());
         }
+        if (limit.isZero()) {
+            throw new FleetCommand.UsageException("--timeout: " + timeout.strip() + " is not a timeout; give a "
+                    + "positive duration, e.g. 30s");
+        }
         LoadResult result = options.load(context);
         if (!result.ok()) {
             Output.problems(spec.commandLine().getErr(), result);

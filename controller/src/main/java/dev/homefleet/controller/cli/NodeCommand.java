@@ -61,13 +61,15 @@ final class NodeCommand implements Callable<Integer> {
         out.println(health.path("machine").asText() + ": agent " + health.path("version").asText() + ", up "
                 + health.path("uptime_s").asLong() + "s");
         StringBuilder line = new StringBuilder();
-        line.append(String.format(Locale.ROOT, "cpu %.0f%%", m.path("cpu_percent").asDouble()));
-        if (m.path("load1").asDouble() >= 0) {
+        double cpu = m.path("cpu_percent").asDouble(-1);
+        line.append(cpu < 0 ? "cpu -" : String.format(Locale.ROOT, "cpu %.0f%%", cpu));
+        if (m.path("load1").asDouble(-1) >= 0) {
             line.append(String.format(Locale.ROOT, "  load %.2f", m.path("load1").asDouble()));
         }
         line.append("  memory ").append(usage(m.path("memory_used").asLong(), m.path("memory_total").asLong()));
         line.append("  swap ").append(usage(m.path("swap_used").asLong(), m.path("swap_total").asLong()));
-        line.append("  processes ").append(m.path("processes").asInt());
+        int processes = m.path("processes").asInt(-1);
+        line.append("  processes ").append(processes < 0 ? "-" : Integer.toString(processes));
         out.println(line);
         for (JsonNode disk : m.path("disks")) {
             out.println("disk " + disk.path("mount").asText() + " " + usage(disk.path("used").asLong(),

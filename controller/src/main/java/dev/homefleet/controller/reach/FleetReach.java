@@ -7,6 +7,7 @@ import dev.homefleet.core.config.AgentSpec;
 import dev.homefleet.core.config.Binds;
 import dev.homefleet.core.config.FleetConfig;
 import dev.homefleet.core.config.MachineSpec;
+import dev.homefleet.core.config.MachineSpec.Os;
 import dev.homefleet.core.config.ReachSpec.Via;
 import dev.homefleet.core.config.SshSpec;
 import dev.homefleet.core.exec.CommandResult;
@@ -23,6 +24,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import okhttp3.OkHttpClient;
 
@@ -68,66 +71,89 @@ public final class FleetReach implements AutoCloseable {
             case LOCAL -> local;
             case SSH -> sshRunners().forMachine(machine);
             case AGENT -> throw new IOException(machineName + " is reached only through its agent, which runs no "
-                    + "arbitrary commands; add reach.ssh to fleet.yaml to run commands there");
-            case NONE -> throw new IOException(machineName + " is not reached by homefleet (reach.via: none)");
+                    + "arbitrary commands; to run commands there, set reach.via: ssh with a reach.ssh block in "
+                    + "fleet.yaml");
+            case NONE -> throw notReached(machine);
         };
     }
 
     /** The machine's metrics from its agent, else from one command sweep over SSH or locally. */
     public Reached<MachineMetrics> metrics(String machineName) throws IOException {
-        MachineSpec machine = machine(machineName);
-        List<String> fallbacks = new ArrayList<>();
-        Optional<AgentClient> agent = agent(machine);
-        if (agent.isPresent()) {
-            try {
-                return new Reached<>(agent.get().metrics(), "agent " + agentUrl(machine).orElseThrow(), fallbacks);
-            } catch (AgentCallException e) {
-                fallbacks.add(e.getMessage());
-            }
-        }
-        CommandRunner runner = commandsOrExplain(machine, fallbacks);
-        CommandResult result = sweep(runner, MetricsSweep.argv(machine.os()), machine);
-        try {
-            return new Reached<>(MetricsSweep.parse(machine.os(), result.stdout(), Instant.now()), runner.describe(),
-                    fallbacks);
-        } catch (IllegalArgumentException e) {
-            throw new IOException("the metrics sweep on " + machineName + " printed what homefleet cannot read: "
-                    + e.getMessage());
-        }
+        return fromAgentElseSweep(machineName, AgentClient::metrics, "metrics", MetricsSweep::argv,
+                (os, output) -> MetricsSweep.parse(os, output, Instant.now()));
     }
 
     /** The machine's listening TCP sockets from its agent, else from one command sweep. */
     public Reached<List<ListeningSocket>> listeners(String machineName) throws IOException {
+        return fromAgentElseSweep(machineName, AgentClient::ports, "listener", ListenerSweep::argv,
+                ListenerSweep::parse);
+    }
+
+    /**
+     * A client for the machine's agent, when fleet.yaml gives it one whose token (if any) is set and private;
+     * {@code fleet validate} reports a token that is not.
+     */
+    public Optional<AgentClient> agent(MachineSpec machine) {
+        return agent(machine, new ArrayList<>());
+    }
+
+    private <T> Reached<T> fromAgentElseSweep(String machineName, AgentCall<T> call, String what,
+            Function<Os, List<String>> argv, BiFunction<Os, String, T> parse) throws IOException {
         MachineSpec machine = machine(machineName);
+        if (machine.reach().via() == Via.NONE) {
+            throw notReached(machine);
+        }
         List<String> fallbacks = new ArrayList<>();
-        Optional<AgentClient> agent = agent(machine);
+        Optional<AgentClient> agent = agent(machine, fallbacks);
         if (agent.isPresent()) {
             try {
-                return new Reached<>(agent.get().ports(), "agent " + agentUrl(machine).orElseThrow(), fallbacks);
+                return new Reached<>(call.on(agent.get()), "agent " + agentUrl(machine).orElseThrow(), fallbacks);
             } catch (AgentCallException e) {
                 fallbacks.add(e.getMessage());
             }
         }
         CommandRunner runner = commandsOrExplain(machine, fallbacks);
-        CommandResult result = sweep(runner, ListenerSweep.argv(machine.os()), machine);
+        List<String> command;
         try {
-            return new Reached<>(ListenerSweep.parse(machine.os(), result.stdout()), runner.describe(), fallbacks);
+            command = argv.apply(machine.os());
         } catch (IllegalArgumentException e) {
-            throw new IOException("the listener sweep on " + machineName + " printed what homefleet cannot read: "
-                    + e.getMessage());
+            fallbacks.add(0, e.getMessage());
+            throw new IOException(machineName + " cannot be swept: " + String.join("; ", fallbacks), e);
+        }
+        CommandResult result = sweep(runner, command, machine);
+        try {
+            return new Reached<>(parse.apply(machine.os(), result.stdout()), runner.describe(), fallbacks);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("the " + what + " sweep on " + machineName + " printed what homefleet cannot "
+                    + "read: " + e.getMessage(), e);
         }
     }
 
-    /** A client for the machine's agent, when fleet.yaml gives it one and its token (if any) is set. */
-    public Optional<AgentClient> agent(MachineSpec machine) throws IOException {
+    /**
+     * The machine's agent client; when it has an agent that cannot be asked (its token is not set, or is in a file
+     * others may read), empty, with the reason added to {@code fallbacks}.
+     */
+    private Optional<AgentClient> agent(MachineSpec machine, List<String> fallbacks) {
         AgentSpec spec = machine.agent();
         Optional<String> url = agentUrl(machine);
         if (spec == null || url.isEmpty()) {
             return Optional.empty();
         }
-        String token = spec.token() == null ? null : spec.token().resolve(environment, home).orElse(null);
-        if (spec.token() != null && token == null) {
-            return Optional.empty(); // validate already warns that the token is not set
+        String token = null;
+        if (spec.token() != null) {
+            String where = " (machines." + machine.name() + ".agent.token)";
+            try {
+                token = spec.token().resolve(environment, home).orElse(null);
+            } catch (IOException e) {
+                fallbacks.add(machine.name() + "'s agent token " + spec.token() + " cannot be used" + where + ": "
+                        + e.getMessage());
+                return Optional.empty();
+            }
+            if (token == null) {
+                fallbacks.add(machine.name() + "'s agent token " + spec.token() + " is not set in this environment"
+                        + where);
+                return Optional.empty();
+            }
         }
         return Optional.of(new AgentClient(http, url.get(), token));
     }
@@ -181,6 +207,10 @@ public final class FleetReach implements AutoCloseable {
         return result;
     }
 
+    private static IOException notReached(MachineSpec machine) {
+        return new IOException(machine.name() + " is not reached by homefleet (reach.via: none)");
+    }
+
     private MachineSpec machine(String name) throws IOException {
         MachineSpec machine = config.machines().get(name);
         if (machine == null) {
@@ -195,6 +225,11 @@ public final class FleetReach implements AutoCloseable {
             ssh = sshRunners.get();
         }
         return ssh;
+    }
+
+    @FunctionalInterface
+    private interface AgentCall<T> {
+        T on(AgentClient agent) throws IOException;
     }
 
     @Override

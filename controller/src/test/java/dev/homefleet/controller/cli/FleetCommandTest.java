@@ -230,6 +230,15 @@ class FleetCommandTest {
     }
 
     @Test
+    void help_lists_the_commands_that_reach_machines() {
+        Run run = fleet("--help");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out().lines().map(String::strip).map(l -> l.split("\\s+")[0]))
+                .contains("exec", "agent", "node", "ssh", "discover");
+    }
+
+    @Test
     void help_and_version_exit_0() {
         assertThat(fleet("--help").out()).contains("validate", "ports", "config");
         assertThat(fleet("--version").out()).startsWith("homefleet ");
