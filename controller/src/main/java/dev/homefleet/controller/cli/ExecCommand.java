@@ -64,6 +64,13 @@ final class ExecCommand implements Callable<Integer> {
             throw new FleetCommand.UsageException("--timeout: " + timeout.strip() + " is not a timeout; give a "
                     + "positive duration, e.g. 30s");
         }
+        // Parsing stops at the machine, so a "--" after it arrives here; it only marks where the command starts.
+        List<String> argv = !command.isEmpty() && command.get(0).equals("--") ? command.subList(1, command.size())
+                : command;
+        if (argv.isEmpty()) {
+            throw new FleetCommand.UsageException("name the command to run after --, e.g. fleet exec " + machine
+                    + " -- uptime");
+        }
         LoadResult result = options.load(context);
         if (!result.ok()) {
             Output.problems(spec.commandLine().getErr(), result);
@@ -77,12 +84,12 @@ final class ExecCommand implements Callable<Integer> {
                 LocalCommandRunner.builder().build(),
                 () -> SshRunners.create(context.home(), System.getProperty("user.name")), http)) {
             CommandRunner runner = reach.commands(machine);
-            CommandResult ran = runner.run(command, limit);
+            CommandResult ran = runner.run(argv, limit);
             spec.commandLine().getOut().print(ran.stdout());
             spec.commandLine().getOut().flush();
             spec.commandLine().getErr().print(ran.stderr());
             if (ran.timedOut()) {
-                spec.commandLine().getErr().println("fleet: " + command.get(0) + " did not finish in "
+                spec.commandLine().getErr().println("fleet: " + argv.get(0) + " did not finish in "
                         + Durations.format(limit) + " on " + machine + " (" + runner.describe() + ")");
                 return TIMED_OUT;
             }

@@ -23,12 +23,14 @@ public final class FleetCommand implements Runnable {
         line.addSubcommand(new ValidateCommand(context));
         line.addSubcommand(new CommandLine(new PortsCommand(context)).addSubcommand(new PortsSuggestCommand(context)));
         line.addSubcommand(new CommandLine(new ConfigCommand()).addSubcommand(new ConfigShowCommand(context)));
-        line.addSubcommand(new ExecCommand(context));
+        // Everything after the machine belongs to the remote command, options and @words included.
+        line.addSubcommand(new CommandLine(new ExecCommand(context)).setStopAtPositional(true));
         line.addSubcommand(new AgentCommand(context.environment(), context.home()));
         line.addSubcommand(new NodeCommand(context));
         line.addSubcommand(new CommandLine(new SshCommand()).addSubcommand(new SshTrustCommand(context)));
         line.addSubcommand(new DiscoverCommand(context));
         line.setExecutionExceptionHandler(new Errors());
+        line.setExpandAtFiles(false); // an argument like @notes.txt is an argument, not a file to read
         line.setCaseInsensitiveEnumValuesAllowed(true);
         return line;
     }

@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -114,14 +113,19 @@ class ExecCommandTest {
     }
 
     @Test
-    @Disabled("picocli expands @FILE arguments even after --, so the program gets the file's words instead: "
-            + "FleetCommand.commandLine needs line.setExpandAtFiles(false)")
     void arguments_that_start_with_an_at_sign_arrive_as_written() throws Exception {
         Path notes = Files.writeString(cwd.resolve("notes.txt"), "private words\n");
 
         Run run = fleet("exec", "laptop", "--", "echo", "@" + notes, "@@twice");
 
         assertThat(run.out()).isEqualTo("@" + notes + " @@twice\n");
+    }
+
+    @Test
+    void options_after_the_machine_belong_to_the_command_even_without_a_double_dash() {
+        Run run = fleet("exec", "laptop", "echo", "-t", "5s", "-c", "x", "--", "y");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).isEqualTo("-t 5s -c x -- y\n");
     }
 
     @Test

@@ -24,7 +24,6 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import oshi.SystemInfo;
@@ -124,9 +123,6 @@ class NodeCommandTest {
     }
 
     @Test
-    @Disabled("AgentControl hands MachineMetrics to ControlServer, whose FleetJson cannot write its Instant: every "
-            + "'metrics' request answers internal error. Fix in node-agent's AgentControl: answer "
-            + "AgentJson.mapper().valueToTree(api.metrics()) (and the same for the other actions)")
     void node_works_against_the_control_handlers_the_agent_registers() throws IOException {
         startTheAgentsControlServer();
 

@@ -80,8 +80,10 @@ public final class MinaServer implements AutoCloseable {
             if (command.equals(NO_EXIT_STATUS)) {
                 return new NoExitStatus();
             }
-            return new ProcessShellFactory(command,
-                    List.of("/usr/bin/env", "HOME=" + sandbox, "/bin/sh", "-c", command)).createShell(channel);
+            // MINA runs the raw command with /bin/sh -c itself, so HOME is set inside that command line.
+            String withHome = "HOME='" + sandbox + "' exec /bin/sh -c "
+                    + dev.homefleet.core.exec.ShellQuoting.posix(List.of(command));
+            return new ProcessShellFactory(withHome, List.of("/bin/sh", "-c", withHome)).createShell(channel);
         });
         s.start();
         server = s;

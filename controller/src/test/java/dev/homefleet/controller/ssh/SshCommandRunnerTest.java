@@ -117,6 +117,8 @@ class SshCommandRunnerTest {
                 "cd \"$HOME\"; for a; do printf %s \"$a\" | base64 -w0; echo; done", "sh"));
         argv.addAll(hostile);
 
+        assertThat(trustedRunner().run(List.of("sh", "-c", "echo \"$HOME\""), TIMEOUT).stdout())
+                .as("the remote HOME is the sandbox the canary lives in").isEqualTo(sandbox + "\n");
         CommandResult result = trustedRunner().run(argv, TIMEOUT);
 
         assertThat(result.exitCode()).as(result.stderr()).isZero();
