@@ -8,7 +8,8 @@ import java.util.Map;
 
 /**
  * What starts, stops and watches a service. Which keys apply depends on {@code type}:
- * launchd: label, plist, domain; pm2: name, script, args, cwd, interpreter, env; windows: name;
+ * launchd: label, plist, domain, and to write its plist command, cwd, env, schedule (StartInterval or
+ * StartCalendarInterval); pm2: name, script, args, cwd, interpreter, env; windows: name;
  * process: command, cwd, env; cron: schedule, command.
  */
 public record ManagerSpec(

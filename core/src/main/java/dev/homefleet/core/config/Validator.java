@@ -180,7 +180,7 @@ final class Validator {
             return;
         }
         Map<Type, Set<String>> allowed = Map.of(
-                Type.LAUNCHD, Set.of("label", "plist", "domain"),
+                Type.LAUNCHD, Set.of("label", "plist", "domain", "command", "cwd", "env", "schedule"),
                 Type.PM2, Set.of("name", "script", "args", "cwd", "interpreter", "env"),
                 Type.WINDOWS, Set.of("name"),
                 Type.PROCESS, Set.of("command", "cwd", "env"),
