@@ -107,7 +107,7 @@ public final class Pm2ServiceManager implements ServiceManager {
     /**
      * Restarts the app; when the ecosystem file gives it another env than pm2 started it with (setEnvironment), pm2
      * forgets the app and starts it from the file, so the new env is all it gets. An app pm2 does not know is
-     * started from the file.
+     * started from the file. Without an ecosystem file it is a plain {@code pm2 restart}.
      */
     @Override
     public void restart() throws IOException {

@@ -86,6 +86,15 @@ class Pm2ServiceManagerTest {
         return new Pm2ServiceManager(pm2.runner, pm2.pm2, service, ecosystem);
     }
 
+    /** A server app, alone in the ecosystem file, started and answering on its port. */
+    private static Pm2ServiceManager running(ServiceSpec web) throws Exception {
+        writeEcosystem(web);
+        Pm2ServiceManager manager = manager(web);
+        manager.start();
+        awaitAnswer(web.port(), "ok " + web.port());
+        return manager;
+    }
+
     private static String get(int port, String path) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .timeout(Duration.ofSeconds(2)).build();
@@ -136,9 +145,7 @@ class Pm2ServiceManagerTest {
     @Test
     void restart_counts_and_gives_the_app_a_new_pid() throws Exception {
         ServiceSpec web = server("web-restart", Map.of());
-        writeEcosystem(web);
-        Pm2ServiceManager manager = manager(web);
-        manager.start();
+        Pm2ServiceManager manager = running(web);
         ServiceState before = awaitState(manager, State.RUNNING);
 
         manager.restart();
@@ -152,10 +159,7 @@ class Pm2ServiceManagerTest {
     @Test
     void logs_hold_the_servers_startup_line() throws Exception {
         ServiceSpec web = server("web-logs", Map.of());
-        writeEcosystem(web);
-        Pm2ServiceManager manager = manager(web);
-        manager.start();
-        awaitAnswer(web.port(), "ok " + web.port());
+        Pm2ServiceManager manager = running(web);
 
         List<String> logs = await().atMost(WAIT).until(() -> manager.logs(100), lines -> !lines.isEmpty());
 
@@ -166,10 +170,7 @@ class Pm2ServiceManagerTest {
     @Test
     void stop_ends_the_process_and_start_runs_the_known_app_again() throws Exception {
         ServiceSpec web = server("web-stop", Map.of());
-        writeEcosystem(web);
-        Pm2ServiceManager manager = manager(web);
-        manager.start();
-        awaitAnswer(web.port(), "ok " + web.port());
+        Pm2ServiceManager manager = running(web);
 
         manager.stop();
 
@@ -209,10 +210,7 @@ class Pm2ServiceManagerTest {
     void a_new_env_applies_at_the_next_restart_the_new_port_answers_the_old_does_not_and_dropped_keys_are_gone()
             throws Exception {
         ServiceSpec web = server("web-env", Map.of("FOO", "bar"));
-        writeEcosystem(web);
-        Pm2ServiceManager manager = manager(web);
-        manager.start();
-        awaitAnswer(web.port(), "ok " + web.port());
+        Pm2ServiceManager manager = running(web);
         assertThat(get(web.port(), "/env/FOO")).isEqualTo("bar");
         assertThat(manager.environment()).isEqualTo(Map.of("FOO", "bar", "PORT", String.valueOf(web.port())));
         int newPort = RealPm2.freePort();
@@ -245,10 +243,7 @@ class Pm2ServiceManagerTest {
     @Test
     void pm2s_start_or_reload_with_update_env_keeps_a_variable_the_ecosystem_file_dropped() throws Exception {
         ServiceSpec web = server("web-reload", Map.of("FOO", "bar"));
-        writeEcosystem(web);
-        Pm2ServiceManager manager = manager(web);
-        manager.start();
-        awaitAnswer(web.port(), "ok " + web.port());
+        Pm2ServiceManager manager = running(web);
         manager.setEnvironment(Map.of("PORT", String.valueOf(web.port()), "BAZ", "new"));
 
         new Pm2Cli(pm2.runner, pm2.pm2, Duration.ofSeconds(30))
