@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -83,8 +84,7 @@ public final class WindowsServiceManager implements ServiceManager {
             if (ScQuery.saysNoSuchService(scText)) {
                 throw noSuchService(scText);
             }
-            throw new IOException(subject() + ": the status script printed what homefleet cannot read: "
-                    + unreadable.getMessage(), unreadable);
+            throw unreadable("status", unreadable);
         }
     }
 
@@ -117,25 +117,14 @@ public final class WindowsServiceManager implements ServiceManager {
         if (lines == 0) {
             return List.of();
         }
-        String output = run("Get-WinEvent", logsScript(Math.min(lines, EVENTS_SEARCHED)));
-        try {
-            return ScmEvents.lines(output);
-        } catch (IllegalArgumentException unreadable) {
-            throw new IOException(subject() + ": the event log script printed what homefleet cannot read: "
-                    + unreadable.getMessage(), unreadable);
-        }
+        return read("event log", run("Get-WinEvent", logsScript(Math.min(lines, EVENTS_SEARCHED))),
+                ScmEvents::lines);
     }
 
     /** The variables of the REG_MULTI_SZ {@code Environment} value in the service's registry key; none without it. */
     @Override
     public Map<String, String> environment() throws IOException {
-        String output = run("Get-ItemProperty", readEnvironmentScript());
-        try {
-            return ServiceEnvironment.parse(output);
-        } catch (IllegalArgumentException unreadable) {
-            throw new IOException(subject() + ": the registry script printed what homefleet cannot read: "
-                    + unreadable.getMessage(), unreadable);
-        }
+        return read("registry", run("Get-ItemProperty", readEnvironmentScript()), ServiceEnvironment::parse);
     }
 
     /**
@@ -204,8 +193,11 @@ public final class WindowsServiceManager implements ServiceManager {
                 "$service = Get-Service -Name $name",
                 "$key = 'HKLM:\\SYSTEM\\CurrentControlSet\\Services\\' + $service.Name");
         if (entries.isEmpty()) {
-            return head + "\nif ($null -ne (Get-ItemProperty -LiteralPath $key -Name Environment"
-                    + " -ErrorAction SilentlyContinue)) {\n    Remove-ItemProperty -LiteralPath $key -Name Environment\n}";
+            return String.join("\n", head,
+                    "$value = Get-ItemProperty -LiteralPath $key -Name Environment -ErrorAction SilentlyContinue",
+                    "if ($null -ne $value) {",
+                    "    Remove-ItemProperty -LiteralPath $key -Name Environment",
+                    "}");
         }
         String values = entries.stream().map(PowerShellScript::quote).collect(Collectors.joining(", "));
         return head + "\nSet-ItemProperty -LiteralPath $key -Name Environment -Type MultiString -Value @(" + values
@@ -265,6 +257,19 @@ public final class WindowsServiceManager implements ServiceManager {
                     + (said.isEmpty() ? "PowerShell gave no error text" : said) + hint);
         }
         return result.stdout();
+    }
+
+    private <T> T read(String script, String output, Function<String, T> parser) throws IOException {
+        try {
+            return parser.apply(output);
+        } catch (IllegalArgumentException unreadable) {
+            throw unreadable(script, unreadable);
+        }
+    }
+
+    private IOException unreadable(String script, IllegalArgumentException cause) {
+        return new IOException(subject() + ": the " + script + " script printed what homefleet cannot read: "
+                + cause.getMessage(), cause);
     }
 
     private IOException noSuchService(String said) {

@@ -35,7 +35,8 @@ class PowerShellErrorsTest {
 
     @Test
     void clixml_errors_are_decoded() {
-        String clixml = "#< CLIXML\r\n<Objs Version=\"1.1.0.1\" xmlns=\"http://schemas.microsoft.com/powershell/2004/04\">"
+        String clixml = "#< CLIXML\r\n"
+                + "<Objs Version=\"1.1.0.1\" xmlns=\"http://schemas.microsoft.com/powershell/2004/04\">"
                 + "<S S=\"Error\">Stop-Service : Service &apos;OpenSSH SSH Server (sshd)&apos; cannot be stopped"
                 + "_x000D__x000A_</S><S S=\"Error\">At line:9 char:1_x000D__x000A_</S>"
                 + "<S S=\"Error\">+ Stop-Service -Name $name_x000D__x000A_</S></Objs>";

@@ -332,7 +332,8 @@ class WindowsServiceManagerTest {
 
         assertThat(runner.body(0)).endsWith("""
                 $key = 'HKLM:\\SYSTEM\\CurrentControlSet\\Services\\' + $service.Name
-                if ($null -ne (Get-ItemProperty -LiteralPath $key -Name Environment -ErrorAction SilentlyContinue)) {
+                $value = Get-ItemProperty -LiteralPath $key -Name Environment -ErrorAction SilentlyContinue
+                if ($null -ne $value) {
                     Remove-ItemProperty -LiteralPath $key -Name Environment
                 }""");
     }
