@@ -64,7 +64,11 @@ public final class ProcessServiceManager implements ServiceManager {
         return new Builder(runner, name, command);
     }
 
-    /** The manager for a fleet.yaml service of type process, with the default state directory and grace period. */
+    /**
+     * The manager for a fleet.yaml service of type process, with the default state directory and grace period. The
+     * process starts with the env file's variables: write the service's {@code env} with {@link #setEnvironment}
+     * before its first start (building a manager does no I/O).
+     */
     public static ProcessServiceManager of(String serviceName, ManagerSpec spec, CommandRunner runner) {
         if (spec.type() != ManagerSpec.Type.PROCESS) {
             throw new IllegalArgumentException("a " + spec.type() + " service is not a plain process");

@@ -68,7 +68,16 @@ class ProcessServiceManagerTest {
         if (foreign != null) {
             foreign.destroyForcibly();
         }
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         for (long pid : pids) {
+            while (running(pid) && System.nanoTime() < deadline) {
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
             assertThat(running(pid)).as("pid %d after the test", pid).isFalse();
         }
     }
@@ -188,6 +197,33 @@ class ProcessServiceManagerTest {
         manager.stop();
 
         assertThat(countWith(seconds)).as("the service's child, in its process group").isZero();
+    }
+
+    @Test
+    void without_setsid_it_falls_back_to_nohup_and_stop_ends_the_process_alone() throws IOException {
+        Path bin = Files.createDirectories(temp.resolve("bin-without-setsid"));
+        for (String dir : List.of("/usr/bin", "/bin")) {
+            try (Stream<Path> programs = Files.list(Path.of(dir))) {
+                for (Path program : (Iterable<Path>) programs::iterator) {
+                    Path link = bin.resolve(program.getFileName());
+                    if (!program.getFileName().toString().equals("setsid") && !Files.exists(link)) {
+                        Files.createSymbolicLink(link, program);
+                    }
+                }
+            }
+        }
+        String seconds = uniqueSleep();
+        CommandRunner noSetsid = LocalCommandRunner.builder().environment("PATH", bin.toString()).build();
+        ProcessServiceManager manager = manager(noSetsid, "sh", "-c", "sleep " + seconds + " & echo up; wait");
+
+        manager.start();
+        int pid = runningPid(manager);
+        ProcessHandle.of(pid).ifPresent(p -> p.children().forEach(child -> pids.add(child.pid())));
+        manager.stop();
+
+        assertThat(running(pid)).isFalse();
+        assertThat(manager.status().state()).isEqualTo(State.STOPPED);
+        assertThat(countWith(seconds)).as("no process group of its own: its child outlives it").isEqualTo(1);
     }
 
     @Test
