@@ -73,19 +73,24 @@ public final class WindowsServiceManager implements ServiceManager {
         int sc = scStart(output);
         String json = output.substring(0, sc);
         String scText = output.substring(sc);
+        GetServiceJson service = json.indexOf('{') >= 0 ? read("status", json, GetServiceJson::parse) : null;
+        ScQuery query = null;
         try {
-            GetServiceJson service = json.indexOf('{') >= 0 ? GetServiceJson.parse(json) : null;
-            ScQuery query = scText.isBlank() ? null : ScQuery.parse(scText);
-            if (service == null && query == null) {
-                throw new IllegalArgumentException("it printed neither Get-Service's JSON nor sc's answer");
-            }
-            return state(service, query);
+            query = scText.isBlank() ? null : ScQuery.parse(scText);
         } catch (IllegalArgumentException unreadable) {
-            if (ScQuery.saysNoSuchService(scText)) {
+            if (service == null && ScQuery.saysNoSuchService(scText)) {
                 throw noSuchService(scText);
             }
-            throw unreadable("status", unreadable);
+            if (service == null) {
+                throw unreadable("status", unreadable);
+            }
+            // Get-Service has answered; without sc only the pid and the exit code are unknown.
         }
+        if (service == null && query == null) {
+            throw unreadable("status", new IllegalArgumentException("it printed neither Get-Service's JSON nor sc's"
+                    + " answer"));
+        }
+        return state(service, query);
     }
 
     @Override

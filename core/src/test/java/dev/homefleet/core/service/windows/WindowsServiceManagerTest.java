@@ -88,6 +88,27 @@ class WindowsServiceManagerTest {
     }
 
     @Test
+    void when_sc_fails_get_service_still_gives_the_state_without_a_pid() throws IOException {
+        runner.answer(capture("get-service-sshd-running-ps51.json")
+                + "[SC] OpenService FAILED 5:\r\n\r\nAccess is denied.\r\n\r\n");
+
+        ServiceState state = manager("sshd").status();
+
+        assertThat(state).isEqualTo(new ServiceState(State.RUNNING, -1, -1, null, -1, -1, null,
+                "Running, start type Automatic (OpenSSH SSH Server)"));
+    }
+
+    @Test
+    void output_that_is_neither_json_nor_sc_is_an_io_exception_that_quotes_it() {
+        runner.answer("Get-Service printed something else\r\n");
+
+        assertThatThrownBy(() -> manager("sshd").status())
+                .isInstanceOf(IOException.class)
+                .hasMessage("Windows service 'sshd' on ssh msi: the status script printed what homefleet cannot read:"
+                        + " it printed neither Get-Service's JSON nor sc's answer");
+    }
+
+    @Test
     void a_pending_state_is_starting_with_the_pid_it_already_has() throws IOException {
         runner.answer(capture("get-service-sshd-running-ps51.json").replace("\"Status\":4", "\"Status\":2")
                 + capture("sc-queryex-sshd-running.txt").replace("4  RUNNING", "2  START_PENDING"));
