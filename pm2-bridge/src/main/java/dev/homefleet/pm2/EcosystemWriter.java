@@ -84,7 +84,7 @@ public final class EcosystemWriter {
             app.put("interpreter", manager.interpreter());
         }
         Map<String, String> env = new LinkedHashMap<>(manager.env());
-        if (service.port() != null) {
+        if (service.port() != null && !"none".equals(service.bind())) { // bind none: a port it uses, not serves
             env.put("PORT", service.port().toString());
         }
         EcosystemFile.putEnv(app, env);

@@ -43,7 +43,6 @@ class EcosystemWriterTest {
                       ],
                       "env": {
                         "OLLAMA_HOST": "http://10.144.238.116:11434",
-                        "PORT": "11434",
                         "HOMEFLEET_ENV_DIGEST": "%s"
                       }
                     },
@@ -70,7 +69,7 @@ class EcosystemWriterTest {
                   ]
                 };
                 """.formatted(
-                digest(Map.of("OLLAMA_HOST", "http://10.144.238.116:11434", "PORT", "11434")),
+                digest(Map.of("OLLAMA_HOST", "http://10.144.238.116:11434")), // bind none: no PORT
                 digest(Map.of("NODE_ENV", "production", "PORT", "2567")),
                 digest(Map.of("NODE_ENV", "development", "PORT", "2568"))));
     }

@@ -29,6 +29,8 @@ public final class FleetCommand implements Runnable {
         line.addSubcommand(new NodeCommand(context));
         line.addSubcommand(new CommandLine(new SshCommand()).addSubcommand(new SshTrustCommand(context)));
         line.addSubcommand(new DiscoverCommand(context));
+        line.addSubcommand(Pm2Command.commandLine(context));
+        line.addSubcommand(new ApplyCommand(context));
         line.setExecutionExceptionHandler(new Errors());
         line.setExpandAtFiles(false); // an argument like @notes.txt is an argument, not a file to read
         line.setCaseInsensitiveEnumValuesAllowed(true);

@@ -6,9 +6,14 @@ import dev.homefleet.core.config.MachineSpec;
 import dev.homefleet.core.config.ServiceSpec;
 import dev.homefleet.core.metrics.ListeningSocket;
 import dev.homefleet.core.metrics.MachineMetrics;
+import dev.homefleet.agent.service.Managers;
+import dev.homefleet.agent.service.ServiceManagers;
+import dev.homefleet.core.exec.CommandRunner;
+import dev.homefleet.core.exec.LocalCommandRunner;
+import dev.homefleet.core.service.ServiceManager;
+import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
-import java.util.Locale;
 import oshi.SystemInfo;
 
 /**
@@ -24,20 +29,31 @@ public final class AgentApi {
     private final String version;
     private final HostMetrics metrics;
     private final ListeningSockets sockets;
+    private final ServiceManagers managers;
+    private final CommandRunner local;
     private final long startedAtNanos = System.nanoTime();
 
-    public AgentApi(MachineSpec machine, String version, HostMetrics metrics, ListeningSockets sockets) {
+    public AgentApi(MachineSpec machine, String version, HostMetrics metrics, ListeningSockets sockets,
+            ServiceManagers managers, CommandRunner local) {
         this.machine = machine;
         this.version = version;
         this.metrics = metrics;
         this.sockets = sockets;
+        this.managers = managers;
+        this.local = local;
+    }
+
+    /** An agent whose services are driven by the standard managers on this host. */
+    public AgentApi(MachineSpec machine, String version, HostMetrics metrics, ListeningSockets sockets) {
+        this(machine, version, metrics, sockets, Managers.standard(), LocalCommandRunner.builder().build());
     }
 
     /** The agent for {@code machine} reading this host through OSHI, with the version from the jar's manifest. */
     public static AgentApi onThisHost(MachineSpec machine) {
         SystemInfo system = new SystemInfo();
         return new AgentApi(machine, version(), new HostMetrics(system, Clock.systemUTC()),
-                new ListeningSockets(system.getOperatingSystem()));
+                new ListeningSockets(system.getOperatingSystem()), Managers.standard(),
+                LocalCommandRunner.builder().build());
     }
 
     /** The Implementation-Version of the agent's jar, or "development" when run from classes. */
@@ -72,14 +88,18 @@ public final class AgentApi {
     }
 
     /**
-     * Restarting goes through the service's manager (launchd, pm2, Windows services), which this version does not
-     * have yet.
+     * Restarts a service through its manager (launchd, pm2, a Windows service, a process).
      *
-     * @throws ApiException not_found for a service this machine does not run, else not_implemented
+     * @throws ApiException not_found for a service this machine does not run, bad_request for a cron entry,
+     *                      manager_failed when the manager refused or failed
      */
     public void restart(String name) {
-        ServiceSpec service = service(name);
-        throw notYet(service, "restarting " + service.name() + " goes");
+        ServiceManager manager = manager(service(name));
+        try {
+            manager.restart();
+        } catch (IOException e) {
+            throw new ApiException(ErrorCode.MANAGER_FAILED, e.getMessage());
+        }
     }
 
     /**
@@ -93,7 +113,21 @@ public final class AgentApi {
             throw new ApiException(ErrorCode.BAD_REQUEST,
                     "lines must be from 1 to " + MAX_LOG_LINES + ", not " + lines);
         }
-        throw notYet(service, "the logs of " + service.name() + " come");
+        try {
+            return manager(service).logs(lines);
+        } catch (IOException e) {
+            throw new ApiException(ErrorCode.MANAGER_FAILED, e.getMessage());
+        }
+    }
+
+    private ServiceManager manager(ServiceSpec service) {
+        try {
+            return managers.forService(machine, service, local).orElseThrow(() -> new ApiException(
+                    ErrorCode.BAD_REQUEST, service.name() + " is a cron entry: it has no process to restart or log; "
+                            + "its runs report in as check-ins"));
+        } catch (IOException e) {
+            throw new ApiException(ErrorCode.MANAGER_FAILED, e.getMessage());
+        }
     }
 
     private ServiceSpec service(String name) {
@@ -105,12 +139,5 @@ public final class AgentApi {
                     + "; " + runs);
         }
         return service;
-    }
-
-    /** @param action the start of the sentence: "restarting web goes" */
-    private static ApiException notYet(ServiceSpec service, String action) {
-        String manager = service.manager().type().name().toLowerCase(Locale.ROOT);
-        return new ApiException(ErrorCode.NOT_IMPLEMENTED, action + " through its service manager (" + manager
-                + "), which this version of the agent does not have yet");
     }
 }

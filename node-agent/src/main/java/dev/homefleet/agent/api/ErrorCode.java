@@ -10,6 +10,8 @@ public enum ErrorCode {
     METHOD_NOT_ALLOWED(405, "method_not_allowed"),
     PAYLOAD_TOO_LARGE(413, "payload_too_large"),
     INTERNAL_ERROR(500, "internal_error"),
+    /** The service's manager (launchd, pm2, Windows, a process) refused or failed the action. */
+    MANAGER_FAILED(502, "manager_failed"),
     NOT_IMPLEMENTED(501, "not_implemented");
 
     private final int status;
