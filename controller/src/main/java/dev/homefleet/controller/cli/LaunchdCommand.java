@@ -55,6 +55,9 @@ public final class LaunchdCommand implements Runnable {
     static final String NO_LAUNCHCTL = "launchctl not found: launchd runs only on macOS; on this machine run the %s "
             + "another way (see README)";
 
+    /** How long to let launchd finish booting a job out before bootstrapping it again. */
+    private static final Duration BOOTSTRAP_RETRY_PAUSE = Duration.ofSeconds(1);
+
     @Spec
     CommandSpec spec;
 
@@ -164,8 +167,7 @@ public final class LaunchdCommand implements Runnable {
                         + "controller or agent, not '" + target + "'; print a service's plist with: fleet launchd "
                         + "render " + target));
                 if (!hasLaunchctl(context)) {
-                    spec.commandLine().getErr().println("fleet: " + String.format(NO_LAUNCHCTL, which.command()));
-                    return ExitCodes.USAGE;
+                    return noLaunchctl(spec, which);
                 }
                 if (!spec.root().subcommands().containsKey(which.command())) {
                     spec.commandLine().getErr().println("fleet: this fleet has no '" + which.command() + "' command "
@@ -182,24 +184,13 @@ public final class LaunchdCommand implements Runnable {
                 LaunchdJob job = HomefleetAgents.render(which, daemon.inputs(context, which, loaded.config(),
                         fleetFile, home, true));
                 String plist = HomefleetAgents.plistPath(which, home);
-                PrintWriter out = spec.commandLine().getOut();
-                List<String> ran = new ArrayList<>();
-                LocalCommandRunner runner = runner(context);
-                Installer installer = new Installer(new Launchctl(runner, Duration.ofSeconds(1), argv -> ran.add(
-                        String.join(" ", argv))), new MachineFiles(runner));
-                try {
+                return withInstaller(spec, context, installer -> {
                     JobStatus status = installer.install(job, plist, ManagerSpec.Domain.GUI);
-                    out.println("wrote " + plist);
-                    changes(ran).forEach(out::println);
-                    out.println(job.label() + (status.running() ? " is running (pid " + status.pid() + ")"
+                    return new Report(List.of("wrote " + plist), List.of(job.label() + (status.running()
+                            ? " is running (pid " + status.pid() + ")"
                             : " is loaded, " + Optional.ofNullable(status.state()).orElse("state unknown"))
-                            + "; logs: " + job.standardOutPath() + ", " + job.standardErrorPath());
-                    return ExitCodes.OK;
-                } catch (IOException e) {
-                    changes(ran).forEach(out::println);
-                    spec.commandLine().getErr().println("fleet: " + e.getMessage());
-                    return ExitCodes.FINDING;
-                }
+                            + "; logs: " + job.standardOutPath() + ", " + job.standardErrorPath()));
+                });
             });
         }
     }
@@ -227,31 +218,16 @@ public final class LaunchdCommand implements Runnable {
                 Daemon which = daemonNamed(target).orElseThrow(() -> new FleetCommand.UsageException(
                         "uninstall takes controller or agent, not '" + target + "'"));
                 if (!hasLaunchctl(context)) {
-                    spec.commandLine().getErr().println("fleet: " + String.format(NO_LAUNCHCTL, which.command()));
-                    return ExitCodes.USAGE;
+                    return noLaunchctl(spec, which);
                 }
                 String plist = HomefleetAgents.plistPath(which, context.home().toAbsolutePath().normalize().toString());
-                PrintWriter out = spec.commandLine().getOut();
-                List<String> ran = new ArrayList<>();
-                LocalCommandRunner runner = runner(context);
-                Installer installer = new Installer(new Launchctl(runner, Duration.ofSeconds(1), argv -> ran.add(
-                        String.join(" ", argv))), new MachineFiles(runner));
-                try {
+                return withInstaller(spec, context, installer -> {
                     Installer.Removed removed = installer.uninstall(which.label(), plist, ManagerSpec.Domain.GUI);
-                    changes(ran).forEach(out::println);
-                    if (removed.plistRemoved()) {
-                        out.println("removed " + plist);
-                    }
-                    if (!removed.wasLoaded() && !removed.plistRemoved()) {
-                        out.println(which.label() + " is not installed: launchd does not know it and there is no "
-                                + plist);
-                    }
-                    return ExitCodes.OK;
-                } catch (IOException e) {
-                    changes(ran).forEach(out::println);
-                    spec.commandLine().getErr().println("fleet: " + e.getMessage());
-                    return ExitCodes.FINDING;
-                }
+                    return new Report(List.of(), removed.plistRemoved() ? List.of("removed " + plist)
+                            : removed.wasLoaded() ? List.of()
+                            : List.of(which.label() + " is not installed: launchd does not know it and there is no "
+                                    + plist));
+                });
             });
         }
     }
@@ -375,6 +351,41 @@ public final class LaunchdCommand implements Runnable {
             }
         }
         return Optional.empty();
+    }
+
+    /** What an install or uninstall says before and after the launchctl commands it ran. */
+    private record Report(List<String> before, List<String> after) {}
+
+    private interface Installation {
+        Report run(Installer installer) throws IOException;
+    }
+
+    /**
+     * Runs an install or uninstall on this machine, then prints what it reports first, the launchctl commands that
+     * changed something (as a person would type them), and what it reports last. A failure prints the commands that
+     * did run and launchctl's words, and exits 1.
+     */
+    private static int withInstaller(CommandSpec spec, CliContext context, Installation installation) {
+        List<String> ran = new ArrayList<>();
+        LocalCommandRunner runner = runner(context);
+        Launchctl launchctl = new Launchctl(runner, BOOTSTRAP_RETRY_PAUSE, argv -> ran.add(String.join(" ", argv)));
+        PrintWriter out = spec.commandLine().getOut();
+        try {
+            Report report = installation.run(new Installer(launchctl, new MachineFiles(runner)));
+            report.before().forEach(out::println);
+            changes(ran).forEach(out::println);
+            report.after().forEach(out::println);
+            return ExitCodes.OK;
+        } catch (IOException e) {
+            changes(ran).forEach(out::println);
+            spec.commandLine().getErr().println("fleet: " + e.getMessage());
+            return ExitCodes.FINDING;
+        }
+    }
+
+    private static int noLaunchctl(CommandSpec spec, Daemon which) {
+        spec.commandLine().getErr().println("fleet: " + String.format(NO_LAUNCHCTL, which.command()));
+        return ExitCodes.USAGE;
     }
 
     /** launchctl on the PATH the command was started with (the runner is local here). */

@@ -62,14 +62,6 @@ public record CalendarInterval(Integer minute, Integer hour, Integer day, Intege
     }
 
     private static Integer field(NSDictionary dict, String key, String source) throws PlistException {
-        NSObject value = dict.get(key);
-        if (value == null) {
-            return null;
-        }
-        if (value instanceof NSNumber n && n.isInteger()) {
-            return n.intValue();
-        }
-        throw new PlistException(source + ": StartCalendarInterval " + key + " is " + LaunchdJob.describe(value)
-                + ", expected an integer");
+        return LaunchdJob.integer(dict, key, "StartCalendarInterval " + key, source);
     }
 }

@@ -204,6 +204,11 @@ public record LaunchdJob(
     }
 
     private static Integer integer(NSDictionary dict, String key, String source) throws PlistException {
+        return integer(dict, key, key, source);
+    }
+
+    /** @param shownAs the key as messages name it, e.g. {@code StartCalendarInterval Hour} */
+    static Integer integer(NSDictionary dict, String key, String shownAs, String source) throws PlistException {
         NSObject value = dict.get(key);
         if (value == null) {
             return null;
@@ -211,7 +216,7 @@ public record LaunchdJob(
         if (value instanceof NSNumber n && n.isInteger()) {
             return n.intValue();
         }
-        throw wrongType(source, key, value, "an integer");
+        throw wrongType(source, shownAs, value, "an integer");
     }
 
     private static List<String> stringList(NSDictionary dict, String key, String source) throws PlistException {

@@ -82,13 +82,7 @@ public final class LaunchdServiceManager implements ServiceManager {
             reload();
             return;
         }
-        act("start", () -> {
-            if (!launchctl.kickstart(target(), false)) {
-                launchctl.bootstrap(target());
-                launchctl.kickstart(target(), false);
-            }
-            return null;
-        });
+        kickstart("start", false);
     }
 
     @Override
@@ -102,8 +96,13 @@ public final class LaunchdServiceManager implements ServiceManager {
             reload();
             return;
         }
-        act("restart", () -> {
-            if (!launchctl.kickstart(target(), true)) {
+        kickstart("restart", true);
+    }
+
+    /** kickstart (with -k: kill first); a job launchd does not know is bootstrapped from its plist, then started. */
+    private void kickstart(String what, boolean kill) throws IOException {
+        act(what, () -> {
+            if (!launchctl.kickstart(target(), kill)) {
                 launchctl.bootstrap(target());
                 launchctl.kickstart(target(), false);
             }
