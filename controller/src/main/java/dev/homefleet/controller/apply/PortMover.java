@@ -7,6 +7,7 @@ import dev.homefleet.core.config.MachineSpec;
 import dev.homefleet.core.config.ServiceSpec;
 import dev.homefleet.core.metrics.ListeningSocket;
 import dev.homefleet.core.service.ServiceManager;
+import dev.homefleet.core.service.ServiceState;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -117,7 +118,7 @@ public final class PortMover {
             manager.setEnvironment(after);
             manager.restart();
             progress.step(machine.name(), service.name(), "waiting for port " + to + " to listen");
-            failure = verify(machine, to, from).orElse(null);
+            failure = verify(machine, manager, to, from).orElse(null);
         } catch (IOException e) {
             failure = e.getMessage();
         }
@@ -129,7 +130,7 @@ public final class PortMover {
         try {
             manager.setEnvironment(before);
             manager.restart();
-            Optional<String> back = from > 0 ? verify(machine, from, -1) : Optional.empty();
+            Optional<String> back = from > 0 ? verify(machine, manager, from, -1) : Optional.empty();
             if (back.isPresent()) {
                 return result(machine, service, from, to, Outcome.FAILED, failure + "; after rolling back: "
                         + back.get());
@@ -155,19 +156,36 @@ public final class PortMover {
                         + ")" : "") + " on " + s.address());
     }
 
-    /** Empty when {@code port} listens and {@code oldPort} (if any) does not, within the verification time. */
-    private Optional<String> verify(MachineSpec machine, int port, int oldPort) throws IOException {
+    /**
+     * Empty when the service itself (its manager's pid, where the manager and the OS tell it) listens on
+     * {@code port} and {@code oldPort} (if any) is free, within the verification time.
+     */
+    private Optional<String> verify(MachineSpec machine, ServiceManager manager, int port, int oldPort)
+            throws IOException {
         long deadline = System.nanoTime() + verifyWithin.toNanos();
         String last;
         do {
+            ServiceState state = manager.status();
+            int pid = state.pid();
             List<ListeningSocket> sockets = listeners.of(machine.name());
-            boolean listening = sockets.stream().anyMatch(s -> s.port() == port);
+            List<ListeningSocket> onPort = sockets.stream().filter(s -> s.port() == port).toList();
+            boolean listening = state.state().isUp()
+                    && onPort.stream().anyMatch(s -> pid <= 0 || s.pid() <= 0 || s.pid() == pid);
             boolean oldStillOpen = oldPort > 0 && sockets.stream().anyMatch(s -> s.port() == oldPort);
             if (listening && !oldStillOpen) {
                 return Optional.empty();
             }
-            last = !listening ? "nothing listens on " + port + " after the restart"
-                    : "port " + oldPort + " is still open after the restart";
+            if (!state.state().isUp()) {
+                last = "the service is " + state.state().name().toLowerCase(java.util.Locale.ROOT)
+                        + (state.detail() == null ? "" : " (" + state.detail() + ")") + " after the restart";
+            } else if (!listening && !onPort.isEmpty()) {
+                ListeningSocket other = onPort.get(0);
+                last = "port " + port + " is held by " + (other.process().isEmpty() ? "another process"
+                        : other.process()) + " (pid " + other.pid() + "), not by the service";
+            } else {
+                last = !listening ? "nothing listens on " + port + " after the restart"
+                        : "port " + oldPort + " is still open after the restart";
+            }
             try {
                 Thread.sleep(250);
             } catch (InterruptedException e) {

@@ -31,6 +31,7 @@ public final class FleetCommand implements Runnable {
         line.addSubcommand(new DiscoverCommand(context));
         line.addSubcommand(Pm2Command.commandLine(context));
         line.addSubcommand(new ApplyCommand(context));
+        line.addSubcommand(LaunchdCommand.commandLine(context));
         line.setExecutionExceptionHandler(new Errors());
         line.setExpandAtFiles(false); // an argument like @notes.txt is an argument, not a file to read
         line.setCaseInsensitiveEnumValuesAllowed(true);

@@ -19,6 +19,13 @@ import java.net.BindException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import dev.homefleet.agent.service.Managers;
+import dev.homefleet.core.exec.LocalCommandRunner;
+import dev.homefleet.core.service.ServiceManager;
+import dev.homefleet.core.service.ServiceState;
+import dev.homefleet.core.service.process.ProcessServiceManager;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -240,16 +247,30 @@ class AgentServerTest {
     }
 
     @Test
-    void restart_and_logs_of_a_known_service_answer_501_until_service_managers_exist() throws Exception {
-        start();
-        Answer restart = call("POST", "/v1/services/web/restart", TestFleet.TOKEN, null);
-        assertError(restart, 501, "not_implemented");
-        assertThat(restart.body().path("error").path("message").asText()).isEqualTo("restarting web goes through "
-                + "its service manager (pm2), which this version of the agent does not have yet");
-        Answer logs = get("/v1/services/web/logs?lines=20");
-        assertError(logs, 501, "not_implemented");
-        assertThat(logs.body().path("error").path("message").asText()).isEqualTo("the logs of web come through its "
-                + "service manager (pm2), which this version of the agent does not have yet");
+    void restart_and_logs_go_through_the_services_manager() throws Exception {
+        Path home = Files.createTempDirectory("hf-agent-home");
+        // The process manager keeps its state under the runner's HOME; pm2 is not on this PATH.
+        LocalCommandRunner local = LocalCommandRunner.builder().environment("HOME", home.toString())
+                .environment("PATH", "/usr/bin:/bin").build();
+        AgentApi api = new AgentApi(TestFleet.box(1), "v", new HostMetrics(OSHI, Clock.systemUTC()),
+                new ListeningSockets(OSHI.getOperatingSystem()), Managers.standard(), local);
+        server = new AgentServer(api, "127.0.0.1", 0, TestFleet.TOKEN).start();
+        open.add(server);
+        ServiceManager worker = ProcessServiceManager.of("worker",
+                TestFleet.box(1).services().get("worker").manager(), local);
+        try {
+            Answer restart = call("POST", "/v1/services/worker/restart", TestFleet.TOKEN, null);
+            assertThat(restart.status()).as(restart.body().toString()).isEqualTo(200);
+            assertThat(worker.status().state()).isEqualTo(ServiceState.State.RUNNING);
+            assertThat(get("/v1/services/worker/logs?lines=20").status()).isEqualTo(200);
+
+            Answer pm2 = call("POST", "/v1/services/web/restart", TestFleet.TOKEN, null);
+            assertError(pm2, 502, "manager_failed");
+            assertThat(pm2.body().path("error").path("message").asText()).contains("pm2");
+        } finally {
+            worker.stop();
+        }
+        assertThat(worker.status().state()).isEqualTo(ServiceState.State.STOPPED);
     }
 
     @ParameterizedTest
