@@ -72,7 +72,8 @@ final class ApplyCommand implements Callable<Integer> {
         }
         FleetConfig config = result.config();
         PrintWriter out = spec.commandLine().getOut();
-        LocalCommandRunner.Builder local = LocalCommandRunner.builder();
+        // Commands on this machine run as the user whose home this is (pm2's ecosystem file lives under it).
+        LocalCommandRunner.Builder local = LocalCommandRunner.builder().environment("HOME", context.home().toString());
         PASSED_ON.forEach(name -> {
             String value = context.environment().get(name);
             if (value != null) {
