@@ -28,7 +28,7 @@ import org.apache.sshd.server.shell.ProcessShellFactory;
  * MINA's SSH server in this JVM on 127.0.0.1, with public key authentication and real commands: each command string
  * is run by {@code /bin/sh -c}, as OpenSSH hands it to the user's shell, with HOME set to a sandbox directory.
  */
-final class MinaServer implements AutoCloseable {
+public final class MinaServer implements AutoCloseable {
 
     /** A command that writes to stderr and closes its channel without an exit status. */
     static final String NO_EXIT_STATUS = "homefleet-test-no-exit-status";
@@ -49,7 +49,7 @@ final class MinaServer implements AutoCloseable {
         this.sandbox = sandbox;
     }
 
-    static MinaServer start(Path sandbox, PublicKey... authorized) throws Exception {
+    public static MinaServer start(Path sandbox, PublicKey... authorized) throws Exception {
         MinaServer server = new MinaServer(TestKeys.ec(), List.of(authorized), sandbox);
         server.listen(0);
         return server;
@@ -88,7 +88,7 @@ final class MinaServer implements AutoCloseable {
         port = s.getPort();
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
@@ -97,7 +97,7 @@ final class MinaServer implements AutoCloseable {
     }
 
     /** The line OpenSSH would have in known_hosts for this server. */
-    String knownHostsLine() {
+    public String knownHostsLine() {
         return "[127.0.0.1]:" + port + " " + PublicKeyEntry.toString(hostKey.getPublic());
     }
 

@@ -12,11 +12,11 @@ import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
 
 /** Key pairs for tests: files made by OpenSSH's own ssh-keygen, and in-memory ones for servers. */
-final class TestKeys {
+public final class TestKeys {
     private TestKeys() {}
 
     /** {@code dir/name} (private) and {@code dir/name.pub}, made by ssh-keygen without a passphrase. */
-    static Path sshKeygen(Path dir, String name, String type) throws IOException, InterruptedException {
+    public static Path sshKeygen(Path dir, String name, String type) throws IOException, InterruptedException {
         return sshKeygen(dir, name, type, "");
     }
 
@@ -35,7 +35,7 @@ final class TestKeys {
         return file;
     }
 
-    static PublicKey publicKeyOf(Path privateKey) throws IOException, GeneralSecurityException {
+    public static PublicKey publicKeyOf(Path privateKey) throws IOException, GeneralSecurityException {
         String line = Files.readString(Path.of(privateKey + ".pub")).trim();
         return PublicKeyEntry.parsePublicKeyEntry(line).resolvePublicKey(null, java.util.Map.of(), PublicKeyEntryResolver.FAILING);
     }
