@@ -5,15 +5,14 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The node agent as the launcher runs it: resident memory and CPU while idle, then {@code /v1/metrics} under 50
  * concurrent clients against {@code /v1/health} under the same load as the baseline of the same run.
  *
- * <p>The idle reading runs in the background from the agent's start, so it can overlap other sections: what it
- * measures, the agent's own CPU time and resident memory, does not depend on what else the machine does.
+ * <p>Nothing else runs meanwhile: the idle RSS moved by a few MiB with whatever else ran while the agent started
+ * (its JIT compilers share the cores), so the figure is taken on a quiet machine.
  */
 final class AgentBench {
 
@@ -32,66 +31,52 @@ final class AgentBench {
     record Result(List<String> flags, double startSeconds, Idle idle, HttpLoad.Figures metrics, double metricsCpu,
             HttpLoad.Figures health, double healthCpu, long rssAfterKib, long peakRssKib) {}
 
-    /** A started agent whose idle figures are being taken. */
-    record Started(AgentProcess agent, ProcStats stats, List<String> flags, double startSeconds,
-            CompletableFuture<Idle> idle) {}
-
     private final PrintStream progress;
 
     AgentBench(PrintStream progress) {
         this.progress = progress;
     }
 
-    Started start(Path jar, List<String> flags, Path dir, Cleanup cleanup) throws Exception {
+    /** Starts the agent, takes its figures and stops it; {@code cleanup} stops it too if the run is cut short. */
+    Result run(Path jar, List<String> flags, Path dir, Cleanup cleanup) throws Exception {
         progress.printf("bench: agent: starting %s with %s%n", jar.getFileName(), String.join(" ", flags));
         long started = System.nanoTime();
-        AgentProcess agent = AgentProcess.start(jar, flags, dir, cleanup);
-        double startSeconds = (System.nanoTime() - started) / 1e9;
-        ProcStats stats = new ProcStats(agent.pid());
-        CompletableFuture<Idle> idle = new CompletableFuture<>();
-        Thread reader = new Thread(() -> {
-            try {
-                Thread.sleep(SETTLE.toMillis());
-                double before = stats.cpuSeconds();
-                long from = System.nanoTime();
-                Thread.sleep(IDLE_WINDOW.toMillis());
-                double after = stats.cpuSeconds();
-                long wall = System.nanoTime() - from;
-                idle.complete(new Idle(stats.statusKib("VmRSS"), ProcStats.percentOfOneCore(before, after, wall)));
-            } catch (Exception e) {
-                idle.completeExceptionally(e);
-            }
-        }, "agent-idle-reading");
-        reader.setDaemon(true);
-        reader.start();
-        return new Started(agent, stats, flags, startSeconds, idle);
+        try (AgentProcess agent = AgentProcess.start(jar, flags, dir, cleanup)) {
+            double startSeconds = (System.nanoTime() - started) / 1e9;
+            return measure(agent, new ProcStats(agent.pid()), flags, startSeconds);
+        }
     }
 
-    Result finish(Started s) throws Exception {
-        if (!s.idle().isDone()) {
-            progress.printf("bench: agent: settling %d s, then idle for %d s%n", SETTLE.toSeconds(),
-                    IDLE_WINDOW.toSeconds());
-        }
-        Idle idle = s.idle().get(SETTLE.plus(IDLE_WINDOW).plusSeconds(30).toMillis(), TimeUnit.MILLISECONDS);
+    private Result measure(AgentProcess agent, ProcStats stats, List<String> flags, double startSeconds)
+            throws Exception {
+        progress.printf("bench: agent: settling %d s, then idle for %d s%n", SETTLE.toSeconds(),
+                IDLE_WINDOW.toSeconds());
+        Thread.sleep(SETTLE.toMillis());
+        double before = stats.cpuSeconds();
+        long from = System.nanoTime();
+        Thread.sleep(IDLE_WINDOW.toMillis());
+        Idle idle = new Idle(stats.statusKib("VmRSS"),
+                ProcStats.percentOfOneCore(before, stats.cpuSeconds(), System.nanoTime() - from));
+
         HttpLoad load = new HttpLoad();
         progress.printf("bench: agent: warming up %d s per endpoint, then %d clients for %d s on /v1/metrics and on "
                 + "/v1/health%n", WARMUP.toSeconds(), CLIENTS, LOAD.toSeconds());
-        check(load.run(s.agent().uri("/v1/metrics"), CLIENTS, WARMUP), "/v1/metrics (warm-up)");
-        check(load.run(s.agent().uri("/v1/health"), CLIENTS, WARMUP), "/v1/health (warm-up)");
-        double cpu0 = s.stats().cpuSeconds();
+        check(load.run(agent.uri("/v1/metrics"), CLIENTS, WARMUP), "/v1/metrics (warm-up)");
+        check(load.run(agent.uri("/v1/health"), CLIENTS, WARMUP), "/v1/health (warm-up)");
+        double cpu0 = stats.cpuSeconds();
         long t0 = System.nanoTime();
-        HttpLoad.Figures metrics = check(load.run(s.agent().uri("/v1/metrics"), CLIENTS, LOAD), "/v1/metrics");
-        double cpu1 = s.stats().cpuSeconds();
+        HttpLoad.Figures metrics = check(load.run(agent.uri("/v1/metrics"), CLIENTS, LOAD), "/v1/metrics");
+        double cpu1 = stats.cpuSeconds();
         long t1 = System.nanoTime();
-        HttpLoad.Figures health = check(load.run(s.agent().uri("/v1/health"), CLIENTS, LOAD), "/v1/health");
-        double cpu2 = s.stats().cpuSeconds();
+        HttpLoad.Figures health = check(load.run(agent.uri("/v1/health"), CLIENTS, LOAD), "/v1/health");
+        double cpu2 = stats.cpuSeconds();
         long t2 = System.nanoTime();
-        if (!s.agent().alive()) {
-            throw new IOException("the agent died under load: " + s.agent().log());
+        if (!agent.alive()) {
+            throw new IOException("the agent died under load: " + agent.log());
         }
-        return new Result(s.flags(), s.startSeconds(), idle, metrics, ProcStats.percentOfOneCore(cpu0, cpu1, t1 - t0),
-                health, ProcStats.percentOfOneCore(cpu1, cpu2, t2 - t1), s.stats().statusKib("VmRSS"),
-                s.stats().statusKib("VmHWM"));
+        return new Result(flags, startSeconds, idle, metrics, ProcStats.percentOfOneCore(cpu0, cpu1, t1 - t0),
+                health, ProcStats.percentOfOneCore(cpu1, cpu2, t2 - t1), stats.statusKib("VmRSS"),
+                stats.statusKib("VmHWM"));
     }
 
     private static HttpLoad.Figures check(HttpLoad.Figures f, String what) throws IOException {

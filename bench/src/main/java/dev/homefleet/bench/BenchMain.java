@@ -62,18 +62,14 @@ public final class BenchMain {
         try {
             Path dir = Files.createTempDirectory(Path.of("/tmp"), "hfb");
             cleanup.add("scratch directory " + dir, () -> deleteTree(dir));
-            AgentBench agentBench = new AgentBench(progress);
-            AgentBench.Started agent = null;
-            if (o.sections().contains("agent")) {
-                agent = agentBench.start(o.agentJar(), JvmOptions.read(o.jvmOptions()), dir.resolve("agent"), cleanup);
-            }
             if (o.sections().contains("ssh") || o.sections().contains("sweep")) {
                 try (Cleanup ssh = new Cleanup(progress)) {
                     ssh(o, report, progress, SshServers.start(dir.resolve("ssh"), ssh), ssh);
                 }
             }
-            if (agent != null) {
-                AgentBench.report(report, agentBench.finish(agent));
+            if (o.sections().contains("agent")) {
+                AgentBench.report(report, new AgentBench(progress).run(o.agentJar(), JvmOptions.read(o.jvmOptions()),
+                        dir.resolve("agent"), cleanup));
             }
         } catch (Exception | AssertionError e) {
             status = EXIT_FAILED;
