@@ -7,10 +7,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /** Machines of fleet.yaml, as the config loader would hand them over. */
-final class Machines {
+public final class Machines {
     private Machines() {}
 
-    static MachineSpec ssh(String name, SshSpec ssh) {
+    public static MachineSpec ssh(String name, SshSpec ssh) {
         return ssh(name, MachineSpec.Os.LINUX, ssh);
     }
 
@@ -19,7 +19,7 @@ final class Machines {
     }
 
     /** {@code host: 127.0.0.1, port, user, identity}, with a 5 s connect timeout. */
-    static SshSpec loopback(int port, String user, Path identity) {
+    public static SshSpec loopback(int port, String user, Path identity) {
         return new SshSpec("127.0.0.1", user, port, identity == null ? null : identity.toString(), null,
                 Duration.ofSeconds(5), null, null);
     }

@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
  * OpenSSH's own sshd (Debian's openssh-server) as a child process in the foreground on 127.0.0.1, with throwaway
  * ed25519 and ecdsa host keys, key authentication only and an authorized_keys file of the test's making.
  */
-final class OpenSshServer implements AutoCloseable {
+public final class OpenSshServer implements AutoCloseable {
 
     static final Path SSHD = Path.of("/usr/sbin/sshd");
 
@@ -26,11 +26,11 @@ final class OpenSshServer implements AutoCloseable {
         this.port = port;
     }
 
-    static boolean installed() {
+    public static boolean installed() {
         return Files.isExecutable(SSHD);
     }
 
-    static OpenSshServer start(Path dir, Path authorizedPublicKey) throws Exception {
+    public static OpenSshServer start(Path dir, Path authorizedPublicKey) throws Exception {
         Path privsep = Path.of("/run/sshd");
         if (!Files.isDirectory(privsep)) {
             Files.createDirectories(privsep);
@@ -71,7 +71,7 @@ final class OpenSshServer implements AutoCloseable {
         throw last;
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
@@ -80,7 +80,7 @@ final class OpenSshServer implements AutoCloseable {
     }
 
     /** The host's ecdsa key as {@code ssh-keyscan -H} prints it: a hashed known_hosts line made by OpenSSH. */
-    String keyscanHashed() throws IOException, InterruptedException {
+    public String keyscanHashed() throws IOException, InterruptedException {
         Process scan = new ProcessBuilder("ssh-keyscan", "-H", "-t", "ecdsa", "-p", Integer.toString(port),
                 "127.0.0.1").redirectError(ProcessBuilder.Redirect.DISCARD).start();
         String out = new String(scan.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
@@ -103,7 +103,7 @@ final class OpenSshServer implements AutoCloseable {
     }
 
     /** How many logins sshd accepted, from its own log. */
-    long acceptedLogins() throws IOException {
+    public long acceptedLogins() throws IOException {
         return Files.readAllLines(dir.resolve("sshd.log")).stream()
                 .filter(line -> line.contains("Accepted publickey")).count();
     }

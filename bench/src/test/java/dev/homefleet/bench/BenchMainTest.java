@@ -1,0 +1,50 @@
+package dev.homefleet.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class BenchMainTest {
+
+    @Test
+    void options_default_to_every_section_and_the_issues_counts() {
+        BenchMain.Options o = BenchMain.parse(new String[0]);
+
+        assertThat(o.sections()).containsExactlyInAnyOrder("ssh", "sweep", "agent");
+        assertThat(o.commands()).isEqualTo(200);
+        assertThat(o.sweeps()).isEqualTo(10);
+        assertThat(o.out()).isEqualTo(Path.of("bench/target/bench-results.md"));
+    }
+
+    @Test
+    void options_are_read_from_name_value_arguments() {
+        BenchMain.Options o = BenchMain.parse(new String[] {"--sections=agent", "--commands=20",
+                "--jvm-options=/tmp/x.options"});
+
+        assertThat(o.sections()).containsExactly("agent");
+        assertThat(o.commands()).isEqualTo(20);
+        assertThat(o.jvmOptions()).isEqualTo(Path.of("/tmp/x.options"));
+    }
+
+    @Test
+    void an_unknown_section_is_refused_naming_the_known_ones() {
+        assertThatThrownBy(() -> BenchMain.parse(new String[] {"--sections=ssh,disk"}))
+                .hasMessage("--sections takes ssh, sweep and agent, comma-separated; not 'disk'");
+    }
+
+    @Test
+    void a_count_must_be_above_zero() {
+        assertThatThrownBy(() -> BenchMain.parse(new String[] {"--commands=0"}))
+                .hasMessage("--commands must be a whole number above 0, not '0'");
+        assertThatThrownBy(() -> BenchMain.parse(new String[] {"--sweeps=many"}))
+                .hasMessage("--sweeps must be a whole number above 0, not 'many'");
+    }
+
+    @Test
+    void an_argument_without_name_and_value_is_refused() {
+        assertThatThrownBy(() -> BenchMain.parse(new String[] {"agent"}))
+                .hasMessage("arguments are --name=value, not 'agent'");
+    }
+}
