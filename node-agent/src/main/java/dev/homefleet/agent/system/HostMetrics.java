@@ -4,6 +4,10 @@ import dev.homefleet.core.metrics.MachineMetrics;
 import dev.homefleet.core.metrics.MachineMetrics.DiskUsage;
 import java.time.Clock;
 import java.time.Duration;
+import java.io.IOException;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -88,9 +92,29 @@ public final class HostMetrics {
 
     /**
      * The local file systems that hold data: pseudo and memory file systems left out, and a device mounted in several
-     * places (a container's bind mounts of /etc/hosts) counted once, at its shortest mount point.
+     * places (a container's bind mounts of /etc/hosts) counted once, at its shortest mount point. Which file systems
+     * there are is read at most once a minute (OSHI runs lsblk for it); their sizes are read fresh (statvfs).
      */
-    List<DiskUsage> disks() {
+    synchronized List<DiskUsage> disks() {
+        long now = System.nanoTime();
+        if (mounts == null || now - mountsReadAtNanos > MOUNTS_TTL.toNanos()) {
+            mounts = mounts();
+            mountsReadAtNanos = now;
+        }
+        List<DiskUsage> disks = new ArrayList<>();
+        for (String mount : mounts) {
+            try {
+                FileStore store = Files.getFileStore(Path.of(mount));
+                long total = store.getTotalSpace();
+                disks.add(new DiskUsage(mount, total - store.getUnallocatedSpace(), total));
+            } catch (IOException | RuntimeException e) {
+                mountsReadAtNanos = 0; // unmounted since: look again next time
+            }
+        }
+        return disks;
+    }
+
+    private List<String> mounts() {
         Map<String, OSFileStore> byVolume = new LinkedHashMap<>();
         for (OSFileStore store : os.getFileSystem().getFileStores(true)) {
             if (store.getTotalSpace() <= 0 || isPseudo(store)) {
@@ -98,16 +122,14 @@ public final class HostMetrics {
             }
             String volume = store.getVolume() == null || store.getVolume().isEmpty() ? store.getMount()
                     : store.getVolume();
-            byVolume.merge(volume, store, (a, b) -> b.getMount().length() < a.getMount().length() ? b : a);
+            byVolume.merge(volume, store, (x, y) -> y.getMount().length() < x.getMount().length() ? y : x);
         }
-        List<DiskUsage> disks = new ArrayList<>();
-        for (OSFileStore store : byVolume.values()) {
-            long total = store.getTotalSpace();
-            disks.add(new DiskUsage(store.getMount(), total - store.getFreeSpace(), total));
-        }
-        disks.sort(Comparator.comparing(DiskUsage::mount));
-        return disks;
+        return byVolume.values().stream().map(OSFileStore::getMount).sorted().toList();
     }
+
+    private static final Duration MOUNTS_TTL = Duration.ofMinutes(1);
+    private List<String> mounts;
+    private long mountsReadAtNanos;
 
     private static boolean isPseudo(OSFileStore store) {
         String type = store.getType() == null ? "" : store.getType().toLowerCase(Locale.ROOT);
