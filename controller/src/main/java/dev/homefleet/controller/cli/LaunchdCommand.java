@@ -3,6 +3,7 @@ package dev.homefleet.controller.cli;
 import dev.homefleet.core.config.FleetConfig;
 import dev.homefleet.core.config.LoadResult;
 import dev.homefleet.core.config.MachineSpec;
+import dev.homefleet.core.config.Secret;
 import dev.homefleet.core.config.ManagerSpec;
 import dev.homefleet.core.config.ServiceSpec;
 import dev.homefleet.core.config.Suggest;
@@ -24,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -184,6 +186,10 @@ public final class LaunchdCommand implements Runnable {
                 LaunchdJob job = HomefleetAgents.render(which, daemon.inputs(context, which, loaded.config(),
                         fleetFile, home, true));
                 String plist = HomefleetAgents.plistPath(which, home);
+                environmentSecrets(loaded.config(), which, daemon.machine).forEach((key, secret) -> spec.commandLine()
+                        .getErr().println("fleet: warning: " + key + " is " + secret + ", but a LaunchAgent does not "
+                                + "get your shell's environment; write it as file:PATH (a file only you can read) "
+                                + "so the " + which.command() + " finds it"));
                 return withInstaller(spec, context, installer -> {
                     JobStatus status = installer.install(job, plist, ManagerSpec.Domain.GUI);
                     return new Report(List.of("wrote " + plist), List.of(job.label() + (status.running()
@@ -342,6 +348,28 @@ public final class LaunchdCommand implements Runnable {
                     + type.name().toLowerCase(Locale.ROOT) + ", not launchd");
         }
         return found.get(0);
+    }
+
+    /** The secrets the daemon reads that are ${ENV} references: a launchd job's environment is its plist's. */
+    private static Map<String, Secret> environmentSecrets(FleetConfig config, Daemon daemon, String machine) {
+        Map<String, Secret> secrets = new LinkedHashMap<>();
+        if (daemon == Daemon.CONTROLLER) {
+            if (config.controller().tokens() != null) {
+                secrets.put("controller.tokens.admin", config.controller().tokens().admin());
+                secrets.put("controller.tokens.viewer", config.controller().tokens().viewer());
+            }
+            if (config.alerts().telegram() != null) {
+                secrets.put("alerts.telegram.bot_token", config.alerts().telegram().botToken());
+            }
+        } else {
+            config.machines().forEach((name, spec) -> {
+                if ((machine == null || machine.equals(name)) && spec.agent() != null) {
+                    secrets.put("machines." + name + ".agent.token", spec.agent().token());
+                }
+            });
+        }
+        secrets.values().removeIf(secret -> secret == null || secret.source() != Secret.Source.ENV);
+        return secrets;
     }
 
     private static Optional<Daemon> daemonNamed(String target) {

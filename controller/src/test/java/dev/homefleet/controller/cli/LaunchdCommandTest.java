@@ -62,6 +62,7 @@ class LaunchdCommandTest {
                     reach:
                       via: ssh
                       ssh: {host: felipes-mac-mini.local, user: felipemacmini}
+                    agent: {port: 8421, bind: loopback, token: "${HOMEFLEET_AGENT_TOKEN}"}
                     services:
                       clawdbot-gateway:
                         manager:
@@ -201,7 +202,7 @@ class LaunchdCommandTest {
 
     @Test
     void install_agent_writes_the_plist_and_bootstraps_it_into_the_users_gui_domain() throws Exception {
-        Run run = mac(withJar("launchd", "install", "agent"));
+        Run run = mac(withJar("launchd", "install", "agent", "--machine", "macbook"));
 
         assertThat(run.err()).isEmpty();
         assertThat(run.exitCode()).isZero();
@@ -226,6 +227,16 @@ class LaunchdCommandTest {
         assertThat(again.out()).contains("launchctl bootout gui/501/dev.homefleet.agent\n"
                 + "launchctl bootstrap gui/501 " + plist() + "\n"
                 + "dev.homefleet.agent is running (pid 4243)");
+    }
+
+    @Test
+    void install_warns_that_a_token_in_an_environment_variable_does_not_reach_a_launch_agent() {
+        Run run = mac(withJar("launchd", "install", "agent", "--machine", "macmini"));
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.err()).isEqualTo("fleet: warning: machines.macmini.agent.token is ${HOMEFLEET_AGENT_TOKEN}, but "
+                + "a LaunchAgent does not get your shell's environment; write it as file:PATH (a file only you can "
+                + "read) so the agent finds it\n");
     }
 
     @Test
@@ -286,7 +297,7 @@ class LaunchdCommandTest {
         Run run = mac(withJar("launchd", "install", "agent"));
 
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.err()).isEqualTo("fleet: launchctl enable gui/501/dev.homefleet.agent failed on local (exit 5): "
+        assertThat(run.err()).endsWith("\nfleet: launchctl enable gui/501/dev.homefleet.agent failed on local (exit 5): "
                 + "Bootstrap failed: 5: Input/output error\n");
     }
 

@@ -183,8 +183,8 @@ public final class Launchctl {
     }
 
     /**
-     * Runs the modern command, or the legacy verbs (all of them, stopping at the first failure) when this launchctl
-     * is known to be old or says it does not know the modern one. {@code legacyVerbs} null: the command is both.
+     * Runs the modern command, or the legacy verbs (in order; the answer is the last one's) when this launchctl is
+     * known to be old or says it does not know the modern one. {@code legacyVerbs} null: the command is both.
      */
     private Attempt run(List<String> modern, List<List<String>> legacyVerbs) throws IOException {
         if (legacyVerbs != null && isLegacy()) {
@@ -208,7 +208,9 @@ public final class Launchctl {
         Attempt last = null;
         for (List<String> argv : verbs) {
             last = new Attempt(argv, execute(argv), true);
-            if (!last.ok()) {
+            // stop before start fails for a job that is not running, which start then fixes; a job launchd does
+            // not know fails start too. Anything else ends the sequence.
+            if (!last.ok() && !last.notLoaded()) {
                 return last;
             }
         }

@@ -130,6 +130,10 @@ public final class LaunchdServiceManager implements ServiceManager {
         if (lines < 1) {
             throw new IllegalArgumentException("lines must be at least 1, was " + lines);
         }
+        return act("read the logs of", () -> tails(lines));
+    }
+
+    private List<String> tails(int lines) throws IOException {
         LaunchdJob job = readJob();
         List<String> paths = new ArrayList<>();
         for (String path : new String[] {job.standardOutPath(), job.standardErrorPath()}) {
@@ -138,7 +142,7 @@ public final class LaunchdServiceManager implements ServiceManager {
             }
         }
         if (paths.isEmpty()) {
-            throw new IOException(service + ": " + target().plist() + " sets neither StandardOutPath nor "
+            throw new IOException(target().plist() + " sets neither StandardOutPath nor "
                     + "StandardErrorPath, so launchd discards the output; add them to keep logs");
         }
         Map<String, List<String>> tails = new LinkedHashMap<>();
@@ -158,7 +162,7 @@ public final class LaunchdServiceManager implements ServiceManager {
 
     @Override
     public synchronized Map<String, String> environment() throws IOException {
-        return readJob().environmentVariables();
+        return act("read the environment of", () -> readJob().environmentVariables());
     }
 
     /**
@@ -167,16 +171,19 @@ public final class LaunchdServiceManager implements ServiceManager {
      */
     @Override
     public synchronized void setEnvironment(Map<String, String> environment) throws IOException {
-        String plist = target().plist();
-        NSDictionary dict = PlistReader.readDictionary(files.read(plist), plist + " on " + files.describe());
-        if (environment.isEmpty()) {
-            dict.remove(LaunchdJob.ENVIRONMENT_VARIABLES);
-        } else {
-            NSDictionary env = new NSDictionary();
-            new LinkedHashMap<>(environment).forEach((name, value) -> env.put(name, new NSString(value)));
-            dict.put(LaunchdJob.ENVIRONMENT_VARIABLES, env);
-        }
-        files.write(plist, PlistWriter.write(dict));
+        act("set the environment of", () -> {
+            String plist = target().plist();
+            NSDictionary dict = PlistReader.readDictionary(files.read(plist), plist + " on " + files.describe());
+            if (environment.isEmpty()) {
+                dict.remove(LaunchdJob.ENVIRONMENT_VARIABLES);
+            } else {
+                NSDictionary env = new NSDictionary();
+                new LinkedHashMap<>(environment).forEach((name, value) -> env.put(name, new NSString(value)));
+                dict.put(LaunchdJob.ENVIRONMENT_VARIABLES, env);
+            }
+            files.write(plist, PlistWriter.write(dict));
+            return null;
+        });
         reloadPending = true;
     }
 

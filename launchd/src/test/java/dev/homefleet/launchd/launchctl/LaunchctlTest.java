@@ -147,6 +147,24 @@ class LaunchctlTest {
     }
 
     @Test
+    void on_old_macos_restarting_a_loaded_job_that_is_not_running_starts_it_though_stop_finds_no_process()
+            throws Exception {
+        fake.oldMacos();
+        Path onDemand = dir.resolve("com.clawdbot.crabwalk.plist");
+        Files.writeString(onDemand, LaunchdJob.builder("com.clawdbot.crabwalk")
+                .programArguments(List.of("/opt/homebrew/bin/npm", "start")).build().toXml());
+        JobTarget crabwalk = new JobTarget("gui/501", "com.clawdbot.crabwalk", onDemand.toString());
+        fake.arrange("load", "-w", onDemand.toString());
+
+        boolean known = launchctl.kickstart(crabwalk, true);
+
+        assertThat(known).isTrue();
+        assertThat(launchctl.status(crabwalk).pid()).isEqualTo(4242);
+        assertThat(fake.calls()).startsWith("kickstart -k gui/501/com.clawdbot.crabwalk", "stop com.clawdbot.crabwalk",
+                "start com.clawdbot.crabwalk");
+    }
+
+    @Test
     void on_old_macos_a_job_launchd_does_not_know_is_not_loaded_either() throws Exception {
         fake.oldMacos();
 

@@ -240,8 +240,9 @@ class LaunchdServiceManagerTest {
         Files.writeString(plist, LaunchdJob.builder(LABEL).programArguments(List.of("/bin/true")).build().toXml());
 
         assertThatThrownBy(() -> manager().logs(10))
-                .hasMessage("clawdbot-gateway: " + plist + " sets neither StandardOutPath nor StandardErrorPath, so "
-                        + "launchd discards the output; add them to keep logs");
+                .hasMessage("clawdbot-gateway: cannot read the logs of com.clawdbot.gateway: " + plist + " sets "
+                        + "neither StandardOutPath nor StandardErrorPath, so launchd discards the output; add them to "
+                        + "keep logs");
     }
 
     @Test
@@ -251,6 +252,15 @@ class LaunchdServiceManagerTest {
         assertThatThrownBy(() -> manager().start())
                 .hasMessage("clawdbot-gateway: cannot start com.clawdbot.gateway: launchctl bootstrap gui/501 " + plist
                         + " failed on local (exit 2): Bootstrap failed: 2: No such file or directory");
+    }
+
+    @Test
+    void a_plist_that_is_not_there_is_named_with_the_service_and_where_it_was_looked_for() throws Exception {
+        Files.delete(plist);
+
+        assertThatThrownBy(() -> manager().environment())
+                .hasMessageStartingWith("clawdbot-gateway: cannot read the environment of com.clawdbot.gateway: "
+                        + "cannot read " + plist + " on local (exit ");
     }
 
     @Test
