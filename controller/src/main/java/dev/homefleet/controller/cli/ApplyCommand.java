@@ -66,9 +66,7 @@ final class ApplyCommand implements Callable<Integer> {
         }
         LoadResult result = options.load(context);
         if (!result.ok()) {
-            Output.problems(spec.commandLine().getErr(), result);
-            spec.commandLine().getErr().println(Output.summary(result) + "; fix them before applying");
-            return ExitCodes.FINDING;
+            return Output.refuse(spec.commandLine().getErr(), result, "; fix them before applying");
         }
         FleetConfig config = result.config();
         PrintWriter out = spec.commandLine().getOut();

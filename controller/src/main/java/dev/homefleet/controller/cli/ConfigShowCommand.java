@@ -39,9 +39,7 @@ final class ConfigShowCommand implements Callable<Integer> {
     public Integer call() {
         LoadResult result = options.load(context);
         if (!result.ok()) {
-            Output.problems(spec.commandLine().getErr(), result);
-            spec.commandLine().getErr().println(Output.summary(result));
-            return ExitCodes.FINDING;
+            return Output.refuse(spec.commandLine().getErr(), result, "");
         }
         FleetConfig config = result.config();
         ObjectMapper mapper = FleetJson.compact(json ? FleetJson.json() : FleetJson.yaml());

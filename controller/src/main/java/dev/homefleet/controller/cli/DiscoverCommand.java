@@ -62,9 +62,7 @@ public final class DiscoverCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (result.bound().isEmpty()) {
-            Output.problems(err, result);
-            err.println(Output.summary(result) + "; fix them to compare the network with the fleet");
-            return ExitCodes.FINDING;
+            return Output.refuse(err, result, "; fix them to compare the network with the fleet");
         }
         FleetConfig fleet = result.bound().get();
         DiscoveryReport report;

@@ -73,9 +73,7 @@ final class ExecCommand implements Callable<Integer> {
         }
         LoadResult result = options.load(context);
         if (!result.ok()) {
-            Output.problems(spec.commandLine().getErr(), result);
-            spec.commandLine().getErr().println(Output.summary(result));
-            return ExitCodes.FINDING;
+            return Output.refuse(spec.commandLine().getErr(), result, "");
         }
         FleetConfig config = result.config();
         PortsCommand.machineOption(config, machine);

@@ -440,9 +440,7 @@ public final class LaunchdCommand implements Runnable {
     }
 
     private static int problems(CommandSpec spec, LoadResult loaded) {
-        Output.problems(spec.commandLine().getErr(), loaded);
-        spec.commandLine().getErr().println(Output.summary(loaded));
-        return ExitCodes.FINDING;
+        return Output.refuse(spec.commandLine().getErr(), loaded, "");
     }
 
     /**

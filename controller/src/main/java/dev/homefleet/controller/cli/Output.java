@@ -25,6 +25,13 @@ final class Output {
         }
     }
 
+    /** Prints every problem of a fleet file that cannot be used, and a summary ending in {@code advice}. */
+    static int refuse(PrintWriter err, LoadResult result, String advice) {
+        problems(err, result);
+        err.println(summary(result) + advice);
+        return ExitCodes.FINDING;
+    }
+
     static String summary(LoadResult result) {
         int errors = result.errors().size();
         return result.file() + ": " + errors + (errors == 1 ? " error" : " errors");

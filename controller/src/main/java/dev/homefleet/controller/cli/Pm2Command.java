@@ -81,9 +81,7 @@ public final class Pm2Command implements Runnable {
             }
             LoadResult result = options.load(context);
             if (!result.ok()) {
-                Output.problems(err, result);
-                err.println(Output.summary(result));
-                return ExitCodes.FINDING;
+                return Output.refuse(err, result, "");
             }
             FleetConfig config = result.config();
             PortsCommand.machineOption(config, machine);

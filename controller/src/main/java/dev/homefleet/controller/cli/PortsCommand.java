@@ -51,9 +51,7 @@ final class PortsCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (result.bound().isEmpty()) {
-            Output.problems(err, result);
-            err.println(Output.summary(result) + "; fix them to see the port plan");
-            return ExitCodes.FINDING;
+            return Output.refuse(err, result, "; fix them to see the port plan");
         }
         FleetConfig config = result.bound().get();
         Optional<String> only = machineOption(config, machine);

@@ -45,9 +45,7 @@ final class PortsSuggestCommand implements Callable<Integer> {
     public Integer call() {
         LoadResult result = options.load(context);
         if (!result.ok()) {
-            Output.problems(spec.commandLine().getErr(), result);
-            spec.commandLine().getErr().println(Output.summary(result) + "; fix them before asking for a port");
-            return ExitCodes.FINDING;
+            return Output.refuse(spec.commandLine().getErr(), result, "; fix them before asking for a port");
         }
         FleetConfig config = result.config();
         Optional<String> on = PortsCommand.machineOption(config, machine);

@@ -67,9 +67,7 @@ public final class SshTrustCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         LoadResult result = options.load(context);
         if (!result.ok()) {
-            Output.problems(err, result);
-            err.println(Output.summary(result) + "; fix them first");
-            return ExitCodes.FINDING;
+            return Output.refuse(err, result, "; fix them first");
         }
         FleetConfig config = result.config();
         MachineSpec chosen = config.machine(machine).orElseThrow(() -> new FleetCommand.UsageException(
