@@ -12,6 +12,8 @@ import dev.homefleet.controller.cli.FleetCli.Run;
 import dev.homefleet.core.config.FleetConfigLoader;
 import dev.homefleet.core.config.MachineSpec;
 import dev.homefleet.core.control.ControlServer;
+import dev.homefleet.agent.service.Managers;
+import dev.homefleet.core.exec.LocalCommandRunner;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -88,8 +90,13 @@ class NodeCommandTest {
                 """.formatted(web.getLocalPort());
         MachineSpec box = new FleetConfigLoader(Map.of()).parse(yaml, "fleet.yaml").config().machine("box")
                 .orElseThrow();
+        // The managers run in a home of their own with no pm2 on the PATH: web is judged by its port, backup by the
+        // process manager, which never started it.
+        LocalCommandRunner local = LocalCommandRunner.builder()
+                .environment("HOME", Files.createTempDirectory("hf-node-home").toString())
+                .environment("PATH", "/usr/bin:/bin").build();
         return new AgentApi(box, "1.2.3", new HostMetrics(OSHI, Clock.systemUTC()),
-                new ListeningSockets(OSHI.getOperatingSystem()));
+                new ListeningSockets(OSHI.getOperatingSystem()), Managers.standard(), local);
     }
 
     /** The agent's control server, its handlers exactly as node-agent's AgentControl registers them. */
@@ -151,7 +158,7 @@ class NodeCommandTest {
         assertThat(lines).anySatisfy(l -> assertThat(l.split("\\s+")).startsWith("web", "pm2",
                 Integer.toString(web.getLocalPort()), "up", pid).endsWith("-"));
         assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("backup").contains("process  ")
-                .contains("unknown"));
+                .contains("down").contains("its manager (process) says stopped"));
     }
 
     @Test

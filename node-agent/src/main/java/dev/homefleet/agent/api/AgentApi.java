@@ -11,7 +11,10 @@ import dev.homefleet.agent.service.ServiceManagers;
 import dev.homefleet.core.exec.CommandRunner;
 import dev.homefleet.core.exec.LocalCommandRunner;
 import dev.homefleet.core.service.ServiceManager;
+import dev.homefleet.core.service.ServiceState;
 import java.io.IOException;
+import java.util.Locale;
+import java.util.Optional;
 import java.time.Clock;
 import java.util.List;
 import oshi.SystemInfo;
@@ -79,12 +82,51 @@ public final class AgentApi {
         return sockets.read();
     }
 
-    /** Every service fleet.yaml puts on this machine, in file order, as its port shows it. */
+    /** Every service fleet.yaml puts on this machine, in file order, as its manager and its port show it. */
     public List<ServiceStatus> services() {
         List<ListeningSocket> listening = sockets.read();
         return machine.services().values().stream()
-                .map(service -> ServicePorts.status(service, machine.addresses(), listening))
+                .map(service -> withManager(service, ServicePorts.status(service, machine.addresses(), listening)))
                 .toList();
+    }
+
+    private ServiceStatus withManager(ServiceSpec service, ServiceStatus byPort) {
+        ServiceState state;
+        try {
+            Optional<ServiceManager> manager = managers.forService(machine, service, local);
+            if (manager.isEmpty()) {
+                return byPort;
+            }
+            state = manager.get().status();
+        } catch (IOException | RuntimeException e) {
+            return byPort.withManager(null, e.getMessage());
+        }
+        String said = state.state().name().toLowerCase(Locale.ROOT);
+        String words = "its manager (" + service.manager().type().name().toLowerCase(Locale.ROOT) + ") says " + said
+                + (state.detail() == null || state.detail().isBlank() ? "" : " (" + state.detail() + ")");
+        Integer pid = byPort.pid() != null ? byPort.pid() : state.pid() > 0 ? Integer.valueOf(state.pid()) : null;
+        ServiceStatus.State status;
+        String reason;
+        switch (state.state()) {
+            case RUNNING -> {
+                boolean portDown = byPort.status() == ServiceStatus.State.DOWN;
+                status = portDown ? ServiceStatus.State.DEGRADED : ServiceStatus.State.UP;
+                reason = portDown ? words + ", but " + byPort.reason() : null;
+            }
+            case STARTING, STOPPING -> {
+                status = ServiceStatus.State.DEGRADED;
+                reason = words;
+            }
+            case STOPPED, ERRORED -> {
+                status = ServiceStatus.State.DOWN;
+                reason = words;
+            }
+            default -> {
+                return byPort.withManager(said, null);
+            }
+        }
+        return new ServiceStatus(byPort.name(), byPort.manager(), byPort.port(), byPort.bind(), status, pid,
+                byPort.process(), reason, said, null);
     }
 
     /**

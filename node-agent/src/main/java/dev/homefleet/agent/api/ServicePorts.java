@@ -50,7 +50,7 @@ public final class ServicePorts {
         }
         if (onPort.isEmpty()) {
             return new ServiceStatus(service.name(), service.manager().type(), port, bind, ServiceStatus.State.DOWN,
-                    null, null, "nothing is listening on port " + port);
+                    null, null, "nothing is listening on port " + port, null, null);
         }
         String where = String.join(", ", onPort.stream().map(ListeningSocket::address).distinct().toList());
         return status(service, bind, ServiceStatus.State.DOWN, onPort.get(0),
@@ -91,11 +91,11 @@ public final class ServicePorts {
         Integer pid = socket.pid() < 0 ? null : socket.pid();
         String process = socket.process() == null || socket.process().isEmpty() ? null : socket.process();
         return new ServiceStatus(service.name(), service.manager().type(), service.port(), bind, state, pid, process,
-                reason);
+                reason, null, null);
     }
 
     private static ServiceStatus unknown(ServiceSpec service, String bind, String reason) {
         return new ServiceStatus(service.name(), service.manager().type(), service.port(), bind,
-                ServiceStatus.State.UNKNOWN, null, null, reason);
+                ServiceStatus.State.UNKNOWN, null, null, reason, null, null);
     }
 }

@@ -42,7 +42,7 @@ class ServicePortsTest {
                 List.of(new ListeningSocket(3000, "127.0.0.1", 4242, "node")));
         assertThat(status).isEqualTo(new ServiceStatus("api", WEB.manager().type(), 3000, "0.0.0.0",
                 ServiceStatus.State.DOWN, 4242, "node",
-                "port 3000 is listening on 127.0.0.1, not on 0.0.0.0 as fleet.yaml says"));
+                "port 3000 is listening on 127.0.0.1, not on 0.0.0.0 as fleet.yaml says", null, null));
     }
 
     @Test

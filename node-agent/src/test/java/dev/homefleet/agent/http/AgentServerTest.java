@@ -62,8 +62,17 @@ class AgentServerTest {
     }
 
     private AgentServer start(int webPort, String token) throws BindException {
+        // The managers' commands run in a home of their own, with no pm2 on the PATH.
+        LocalCommandRunner local;
+        try {
+            local = LocalCommandRunner.builder()
+                    .environment("HOME", Files.createTempDirectory("hf-agent-home").toString())
+                    .environment("PATH", "/usr/bin:/bin").build();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         AgentApi api = new AgentApi(TestFleet.box(webPort), "test-version", new HostMetrics(OSHI, Clock.systemUTC()),
-                new ListeningSockets(OSHI.getOperatingSystem()));
+                new ListeningSockets(OSHI.getOperatingSystem()), Managers.standard(), local);
         server = new AgentServer(api, "127.0.0.1", 0, token).start();
         open.add(server);
         return server;
@@ -204,19 +213,21 @@ class AgentServerTest {
     }
 
     @Test
-    void services_without_a_port_to_listen_on_are_unknown_until_service_managers_exist() throws Exception {
+    void services_are_reported_by_their_manager_and_by_their_port() throws Exception {
         start();
         JsonNode services = get("/v1/services").body();
         assertThat(services).hasSize(3);
         JsonNode worker = service(services, "worker");
-        assertThat(worker.path("status").asText()).isEqualTo("unknown");
+        assertThat(worker.path("status").asText()).as("the process manager has never started it").isEqualTo("down");
         assertThat(worker.path("manager").asText()).isEqualTo("process");
+        assertThat(worker.path("manager_state").asText()).isEqualTo("stopped");
         assertThat(worker.path("port").isNull()).isTrue();
-        assertThat(worker.path("bind").isNull()).isTrue();
-        assertThat(worker.path("reason").asText())
-                .isEqualTo("it has no port to watch; its process status comes with the service-manager support");
+        assertThat(worker.path("reason").asText()).startsWith("its manager (process) says stopped");
         JsonNode client = service(services, "ollama-client");
-        assertThat(client.path("status").asText()).isEqualTo("unknown");
+        assertThat(client.path("status").asText()).as("pm2 is not on this machine's PATH: the port decides")
+                .isEqualTo("unknown");
+        assertThat(client.path("manager_state").isNull()).isTrue();
+        assertThat(client.path("manager_error").asText()).contains("pm2");
         assertThat(client.path("reason").asText()).startsWith("port 11434 is one it uses, not one it listens on");
     }
 
