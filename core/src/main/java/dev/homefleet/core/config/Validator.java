@@ -394,7 +394,8 @@ final class Validator {
         secretSet("alerts.telegram.bot_token", telegram.botToken(), "no Telegram alert can be sent");
         if (telegram.chatIds().isEmpty()) {
             warning("alerts.telegram", "chat_ids is empty, so alerts go nowhere; add the chat id your bot "
-                    + "should write to (docs/operations.md says how to find it)");
+                    + "should write to (send the bot a message, then read message.chat.id from the Bot API's "
+                    + "getUpdates)");
         }
     }
 
