@@ -11,7 +11,9 @@ import dev.homefleet.pm2.Pm2ServiceManager;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The manager fleet.yaml names for a service, running its commands through the runner that reaches the service's
@@ -30,6 +32,8 @@ public final class ServiceManagers {
 
     private final Launchd launchd;
     private final List<String> pm2;
+    /** Home directories by runner (runners keep identity equality): asked once, not on every status request. */
+    private final Map<CommandRunner, String> homes = new ConcurrentHashMap<>();
 
     /** @param pm2 the argv that runs pm2, or null for pm2 on the machine's PATH (plus Homebrew's on macOS) */
     public ServiceManagers(Launchd launchd, List<String> pm2) {
@@ -46,7 +50,7 @@ public final class ServiceManagers {
         return switch (service.manager().type()) {
             case LAUNCHD -> Optional.of(launchd.of(machine, service, runner));
             case PM2 -> Optional.of(new Pm2ServiceManager(runner, pm2(machine), service,
-                    home(runner) + "/.homefleet/pm2/ecosystem.config.js"));
+                    homeOf(runner) + "/.homefleet/pm2/ecosystem.config.js"));
             case WINDOWS -> Optional.of(WindowsServiceManager.of(service.manager(), runner));
             case PROCESS -> Optional.of(ProcessServiceManager.of(service.name(), service.manager(), runner));
             case CRON -> Optional.empty();
@@ -58,6 +62,16 @@ public final class ServiceManagers {
             return pm2;
         }
         return machine.os() == MachineSpec.Os.MACOS ? List.of("/usr/bin/env", MAC_PATH, "pm2") : List.of("pm2");
+    }
+
+    private String homeOf(CommandRunner runner) throws IOException {
+        String known = homes.get(runner);
+        if (known != null) {
+            return known;
+        }
+        String home = home(runner);
+        homes.put(runner, home);
+        return home;
     }
 
     /** The home directory of the user the runner runs as, on its machine (pm2 needs absolute paths). */
