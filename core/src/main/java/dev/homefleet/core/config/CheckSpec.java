@@ -18,6 +18,9 @@ public record CheckSpec(
         Boolean manager,
         Integer expectStatus,
         String bodyContains,
+        String jsonField,
+        String jsonEquals,
+        Duration maxResponseTime,
         Duration timeout,
         Integer fall,
         Integer rise) {

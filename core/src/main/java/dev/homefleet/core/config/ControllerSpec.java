@@ -2,6 +2,8 @@ package dev.homefleet.core.config;
 
 import static dev.homefleet.core.config.Defaults.or;
 
+import java.time.Duration;
+
 /**
  * The daemon on the main machine.
  *
@@ -13,6 +15,8 @@ public record ControllerSpec(
         String bind,
         Integer port,
         String dataDir,
+        String database,
+        Retention retention,
         TokensSpec tokens) {
 
     public static final int DEFAULT_PORT = 8420;
@@ -21,5 +25,17 @@ public record ControllerSpec(
         bind = or(bind, "127.0.0.1");
         port = or(port, DEFAULT_PORT);
         dataDir = or(dataDir, "~/.homefleet");
+        database = or(database, dataDir + "/homefleet.db");
+        retention = or(retention, new Retention(null, null, null, null));
+    }
+
+    /** How long each kind of history is kept before the cleaner purges it. */
+    public record Retention(Duration events, Duration samples, Duration jobRuns, Duration reports) {
+        public Retention {
+            events = or(events, Duration.ofDays(30));
+            samples = or(samples, Duration.ofDays(7));
+            jobRuns = or(jobRuns, Duration.ofDays(7));
+            reports = or(reports, Duration.ofHours(48));
+        }
     }
 }

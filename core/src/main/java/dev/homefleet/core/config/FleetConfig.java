@@ -28,7 +28,7 @@ public record FleetConfig(
         name = or(name, "homefleet");
         machines = withRoles(map(machines), controller == null ? null : controller.machine());
         ports = or(ports, new PortsSpec(null));
-        jobs = or(jobs, new JobsSpec(null, null, null));
+        jobs = or(jobs, new JobsSpec(null, null, null, null));
         checkins = map(checkins);
         failover = map(failover);
         alerts = or(alerts, new AlertsSpec(null));

@@ -233,8 +233,20 @@ final class Validator {
                 error(path + ".tcp", "'" + check.tcp() + "' is not HOST:PORT, e.g. 127.0.0.1:22");
             }
         }
-        if (check.http() == null && (check.expectStatus() != null || check.bodyContains() != null)) {
-            error(path, "expect_status and body_contains apply to http checks only");
+        if (check.http() == null && (check.expectStatus() != null || check.bodyContains() != null
+                || check.jsonField() != null || check.jsonEquals() != null || check.maxResponseTime() != null)) {
+            error(path, "expect_status, body_contains, json_field, json_equals and max_response_time apply to http checks only");
+        }
+        if ((check.jsonField() == null) != (check.jsonEquals() == null)) {
+            error(path + (check.jsonField() == null ? ".json_equals" : ".json_field"),
+                    "json_field and json_equals go together: name the field (status.state) and the value it must equal");
+        }
+        if (check.maxResponseTime() != null) {
+            positive(path + ".max_response_time", check.maxResponseTime());
+            if (check.maxResponseTime().compareTo(check.timeout()) > 0) {
+                error(path + ".max_response_time", "is longer than the check's timeout (" + Durations.format(check.timeout())
+                        + "); make it shorter, or raise timeout");
+            }
         }
         if (check.expectStatus() != null && (check.expectStatus() < 100 || check.expectStatus() > 599)) {
             error(path + ".expect_status", check.expectStatus() + " is not an HTTP status; use 100 to 599");
@@ -300,13 +312,47 @@ final class Validator {
         percent("jobs.heartbeat.thresholds.swap_percent", t.swapPercent());
         percent("jobs.heartbeat.thresholds.memory_percent", t.memoryPercent());
         percent("jobs.heartbeat.thresholds.disk_percent", t.diskPercent());
-        if (jobs.healer().maxRestarts() < 0) {
-            error("jobs.healer.max_restarts", "must be 0 or more (0 only reports)");
+        if (jobs.checks().concurrency() < 1) {
+            error("jobs.checks.concurrency", "must be 1 or more (checks run at once)");
         }
+        if (jobs.healer().maxRestartsPerRun() < 0) {
+            error("jobs.healer.max_restarts_per_run", "must be 0 or more (0 only reports)");
+        }
+        if (jobs.healer().restartBudget() < 1) {
+            error("jobs.healer.restart_budget", "must be 1 or more (restarts allowed within budget_window)");
+        }
+        positive("jobs.healer.budget_window", jobs.healer().budgetWindow());
         if (jobs.cleaner().simulatorLimit() < 0) {
             error("jobs.cleaner.simulator_limit", "must be 0 or more");
         }
-        positive("jobs.cleaner.orphan_age", jobs.cleaner().orphanAge());
+        positive("jobs.cleaner.orphan_min_age", jobs.cleaner().orphanMinAge());
+        for (int i = 0; i < jobs.cleaner().killOrphans().size(); i++) {
+            String pattern = jobs.cleaner().killOrphans().get(i);
+            try {
+                java.util.regex.Pattern.compile(pattern);
+            } catch (java.util.regex.PatternSyntaxException e) {
+                error("jobs.cleaner.kill_orphans[" + i + "]", "'" + pattern + "' is not a regular expression: "
+                        + e.getDescription() + " at index " + e.getIndex());
+            }
+        }
+        for (int i = 0; i < jobs.cleaner().locks().size(); i++) {
+            JobsSpec.Lock lock = jobs.cleaner().locks().get(i);
+            String path = "jobs.cleaner.locks[" + i + "]";
+            positive(path + ".ttl", lock.ttl());
+            if (lock.machine() != null) {
+                machineRef(path + ".machine", lock.machine());
+            }
+            if (lock.path() != null && lock.path().substring(0, Math.max(0, lock.path().lastIndexOf('/'))).matches(".*[*?\\[{].*")) {
+                error(path + ".path", "'" + lock.path() + "' has a wildcard before its last '/'; only the file name may be a glob");
+            }
+        }
+        ControllerSpec.Retention r = config.controller() == null ? null : config.controller().retention();
+        if (r != null) {
+            positive("controller.retention.events", r.events());
+            positive("controller.retention.samples", r.samples());
+            positive("controller.retention.job_runs", r.jobRuns());
+            positive("controller.retention.reports", r.reports());
+        }
         for (int i = 0; i < jobs.cleaner().watchPorts().size(); i++) {
             port("jobs.cleaner.watch_ports[" + i + "]", jobs.cleaner().watchPorts().get(i));
         }

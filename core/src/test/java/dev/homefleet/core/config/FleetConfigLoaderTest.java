@@ -118,7 +118,7 @@ class FleetConfigLoaderTest {
         assertThat(config.machines().get("laptop").role()).as("controller.machine").isEqualTo(MachineSpec.Role.CONTROLLER);
         assertThat(config.controller().port()).isEqualTo(ControllerSpec.DEFAULT_PORT);
         assertThat(config.jobs().heartbeat().schedule().source()).isEqualTo("@every 60m");
-        assertThat(config.jobs().healer().maxRestarts()).isEqualTo(2);
+        assertThat(config.jobs().healer().maxRestartsPerRun()).isEqualTo(2);
     }
 
     @Test

@@ -139,7 +139,7 @@ class ShippedFleetTest {
         assertThat(fleet.jobs().heartbeat().schedule().every()).isEqualTo(Duration.ofMinutes(60));
         assertThat(fleet.jobs().healer().schedule().quartz()).isEqualTo("0 0 */2 * * ?");
         assertThat(fleet.jobs().cleaner().schedule().quartz()).isEqualTo("0 0 */2 * * ?");
-        assertThat(fleet.jobs().healer().maxRestarts()).isEqualTo(2);
+        assertThat(fleet.jobs().healer().maxRestartsPerRun()).isEqualTo(2);
         assertThat(fleet.jobs().cleaner().simulatorLimit()).isEqualTo(20);
         assertThat(fleet.jobs().cleaner().watchPorts()).containsExactly(3000, 4000, 5000, 8080);
         assertThat(fleet.checkins().values()).extracting(c -> c.name() + " " + c.schedule())
