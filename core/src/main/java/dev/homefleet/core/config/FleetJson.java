@@ -59,11 +59,26 @@ public final class FleetJson {
         module.addSerializer(enumType, new JsonSerializer<>() {
             @Override
             public void serialize(Enum<?> value, JsonGenerator gen, SerializerProvider serializers) throws IOException {
-                gen.writeString(value.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+                gen.writeString(spelling(value));
             }
         });
         return mapper.registerModule(module)
                 .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
                 .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+    }
+
+    /** An enum's {@code @JsonValue} when it declares one (event types: {@code service.down}), else {@code gave-up}. */
+    static String spelling(Enum<?> value) {
+        for (java.lang.reflect.Method method : value.getDeclaringClass().getMethods()) {
+            if (method.isAnnotationPresent(com.fasterxml.jackson.annotation.JsonValue.class)
+                    && method.getParameterCount() == 0) {
+                try {
+                    return String.valueOf(method.invoke(value));
+                } catch (ReflectiveOperationException e) {
+                    break;
+                }
+            }
+        }
+        return value.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 }
