@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
  * line, which drops embedded double quotes) can touch it. Values inside the script are PowerShell single-quoted
  * strings, in which nothing expands.
  */
-final class PowerShellScript {
+public final class PowerShellScript {
 
     /** PowerShell closes a single-quoted string on any of these and reads two in a row as one literal quote. */
     private static final Pattern SINGLE_QUOTES = Pattern.compile("(['\u2018\u2019\u201A\u201B])");
@@ -34,7 +34,7 @@ final class PowerShellScript {
     private PowerShellScript() {}
 
     /** {@code value} as a PowerShell single-quoted string literal, which PowerShell reads back verbatim. */
-    static String quote(String value) {
+    public static String quote(String value) {
         if (value.indexOf('\0') >= 0) {
             throw new IllegalArgumentException("a PowerShell string cannot hold a NUL character");
         }
@@ -42,7 +42,7 @@ final class PowerShellScript {
     }
 
     /** The argv that runs {@code body} after {@link #PRELUDE} with {@code program} (powershell.exe or pwsh.exe). */
-    static List<String> argv(String program, String body) {
+    public static List<String> argv(String program, String body) {
         String script = PRELUDE + "\n" + body;
         String encoded = Base64.getEncoder().encodeToString(script.getBytes(StandardCharsets.UTF_16LE));
         return List.of(program, "-NoProfile", "-NonInteractive", "-EncodedCommand", encoded);
