@@ -314,17 +314,8 @@ public final class ConfigDiff {
 
     private void jobs(JobsSpec before, JobsSpec after) {
         JOBS.forEach((name, job) -> {
-            List<String> timing = new ArrayList<>();
-            List<String> settings = new ArrayList<>();
-            for (String line : FieldDiff.between(job.apply(before), job.apply(after))) {
-                (isTiming(line) ? timing : settings).add(line);
-            }
-            if (!timing.isEmpty()) {
+            if (addTimed("job", "jobs." + name, FieldDiff.between(job.apply(before), job.apply(after)))) {
                 changedJobs.add(name);
-                add(Kind.CHANGED, "schedule", "jobs." + name, join(timing));
-            }
-            if (!settings.isEmpty()) {
-                add(Kind.CHANGED, "job", "jobs." + name, join(settings));
             }
         });
     }
@@ -342,17 +333,7 @@ public final class ConfigDiff {
                 add(Kind.REMOVED, "checkin", path, "was " + describe(was));
             } else if (!was.equals(now)) {
                 changedCheckins.add(name);
-                List<String> timing = new ArrayList<>();
-                List<String> settings = new ArrayList<>();
-                for (String line : FieldDiff.between(was, now)) {
-                    (isTiming(line) ? timing : settings).add(line);
-                }
-                if (!timing.isEmpty()) {
-                    add(Kind.CHANGED, "schedule", path, join(timing));
-                }
-                if (!settings.isEmpty()) {
-                    add(Kind.CHANGED, "checkin", path, join(settings));
-                }
+                addTimed("checkin", path, FieldDiff.between(was, now));
             }
         }
     }
@@ -387,8 +368,24 @@ public final class ConfigDiff {
         changes.add(new Change(kind, what, path, summary));
     }
 
-    private static boolean isTiming(String line) {
-        return line.startsWith("schedule ") || line.startsWith("enabled ");
+    /**
+     * Adds the schedule and enabled lines as one "schedule" change and the rest as one {@code what} change.
+     *
+     * @return whether the schedule or enabled changed
+     */
+    private boolean addTimed(String what, String path, List<String> lines) {
+        List<String> timing = new ArrayList<>();
+        List<String> settings = new ArrayList<>();
+        for (String line : lines) {
+            (line.startsWith("schedule ") || line.startsWith("enabled ") ? timing : settings).add(line);
+        }
+        if (!timing.isEmpty()) {
+            add(Kind.CHANGED, "schedule", path, join(timing));
+        }
+        if (!settings.isEmpty()) {
+            add(Kind.CHANGED, what, path, join(settings));
+        }
+        return !timing.isEmpty();
     }
 
     private static String describe(MachineSpec machine) {
