@@ -32,6 +32,9 @@ public final class FleetCommand implements Runnable {
         line.addSubcommand(Pm2Command.commandLine(context));
         line.addSubcommand(new ApplyCommand(context));
         line.addSubcommand(LaunchdCommand.commandLine(context));
+        line.addSubcommand(new ControllerCommand(context));
+        line.addSubcommand(new StatusCommand(context));
+        line.addSubcommand(JobsCommand.commandLine(context));
         line.setExecutionExceptionHandler(new Errors());
         line.setExpandAtFiles(false); // an argument like @notes.txt is an argument, not a file to read
         line.setCaseInsensitiveEnumValuesAllowed(true);

@@ -92,6 +92,37 @@ public final class ChecksJob implements Supplier<JobResult> {
         this.clock = clock;
     }
 
+    /**
+     * Starts from what a previous controller last said about each service ("machine/service" -> DOWN or UP), so a
+     * restart neither announces an outage again nor misses a recovery: a service last known down is down until
+     * {@code rise} checks pass, and then {@code service.up} is published.
+     */
+    public void resume(Map<String, Health> lastKnown) {
+        FleetConfig fleet = config.get();
+        Instant now = clock.instant();
+        lastKnown.forEach((key, health) -> {
+            int slash = key.indexOf('/');
+            MachineSpec machine = fleet.machines().get(key.substring(0, slash));
+            CheckSpec spec = machine == null ? null : checks(machine).get(key.substring(slash + 1));
+            if (spec == null || health != Health.DOWN) {
+                return;
+            }
+            tracked.put(key, new Tracked(spec, RiseFall.restore(spec.fall(), spec.rise(), RiseFall.State.DOWN,
+                    spec.fall(), 0)));
+            String service = key.substring(slash + 1);
+            ServiceStatus status = new ServiceStatus(machine.name(), service,
+                    gaveUp.test(key) ? Health.GAVE_UP : Health.DOWN, now, null, "down when the controller last ran",
+                    null, spec.fall(), 0, restarts.applyAsInt(key), null);
+            state.update(s -> {
+                MachineStatus m = s.machines().get(machine.name());
+                if (m == null) {
+                    m = new MachineStatus(machine.name(), Health.UNKNOWN, null, null, null, null, null, Map.of());
+                }
+                return s.withMachine(m.withService(status));
+            });
+        });
+    }
+
     @Override
     public JobResult get() {
         FleetConfig fleet = config.get();

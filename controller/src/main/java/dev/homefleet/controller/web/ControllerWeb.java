@@ -1,0 +1,141 @@
+package dev.homefleet.controller.web;
+
+import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.eclipse.jetty.server.ServerConnector;
+
+/**
+ * The controller's HTTP server: {@code GET /health} for launchd and load balancers, and the routes other parts
+ * register (check-in reports now; the API and dashboard later). A request from a loopback address needs no token;
+ * one from anywhere else needs {@code Authorization: Bearer} with the viewer token to read or the admin token to
+ * write. Errors are {@code {"error":{"code":...,"message":...}}}, unknown routes included.
+ */
+public final class ControllerWeb implements AutoCloseable {
+    public static final int MAX_BODY_BYTES = 64 * 1024;
+
+    private final Javalin app;
+    private final Tokens tokens;
+
+    public ControllerWeb(String host, int port, Tokens tokens, List<Consumer<JavalinConfig>> routes) {
+        this.tokens = tokens;
+        this.app = Javalin.create(config -> {
+            config.jetty.host = host;
+            config.jetty.port = port;
+            config.http.maxRequestSize = MAX_BODY_BYTES;
+            config.http.defaultContentType = "application/json";
+            config.startup.showJavalinBanner = false;
+            config.startup.showOldJavalinVersionWarning = false;
+            config.jetty.modifyServer(server -> server.setStopTimeout(2_000));
+            config.jsonMapper(new io.javalin.json.JavalinJackson(dev.homefleet.core.config.FleetJson.json()
+                    .disable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT), false));
+            config.routes.before(this::authenticate);
+            config.routes.get("/health", ctx -> ctx.json(Map.of("status", "ok")));
+            routes.forEach(r -> r.accept(config));
+            config.routes.exception(Refused.class, (e, ctx) -> error(ctx, e.status, e.code, e.getMessage()));
+            config.routes.exception(io.javalin.router.EndpointNotFound.class, (e, ctx) -> error(ctx,
+                    HttpStatus.NOT_FOUND, "not_found", "no route " + ctx.method() + " " + abbreviate(ctx.path())));
+            config.routes.exception(io.javalin.http.HttpResponseException.class, (e, ctx) -> error(ctx,
+                    HttpStatus.forStatus(e.getStatus()), e.getStatus() == 413 ? "too_large" : "bad_request",
+                    e.getStatus() == 413 ? "request bodies are limited to 64 KiB" : e.getMessage()));
+        });
+    }
+
+    public ControllerWeb start() throws BindException {
+        try {
+            app.start();
+        } catch (RuntimeException e) {
+            Throwable cause = e;
+            while (cause != null && !(cause instanceof BindException)) {
+                cause = cause.getCause();
+            }
+            if (cause != null) {
+                BindException bind = new BindException("cannot listen on " + host() + ":" + configuredPort()
+                        + ": " + cause.getMessage() + "; is another controller running? (fleet status)");
+                bind.initCause(e);
+                throw bind;
+            }
+            throw e;
+        }
+        return this;
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    public String url() {
+        String host = host();
+        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port();
+    }
+
+    private String host() {
+        return app.jettyServer().server().getConnectors().length == 0 ? "?"
+                : String.valueOf(((ServerConnector) app.jettyServer().server().getConnectors()[0]).getHost());
+    }
+
+    private int configuredPort() {
+        return app.jettyServer().server().getConnectors().length == 0 ? -1
+                : ((ServerConnector) app.jettyServer().server().getConnectors()[0]).getPort();
+    }
+
+    private void authenticate(Context ctx) {
+        if (ctx.path().equals("/health") || isLoopback(ctx.req().getRemoteAddr())) {
+            return;
+        }
+        var role = tokens.roleOf(ctx.header("Authorization"));
+        if (role.isEmpty()) {
+            ctx.header("WWW-Authenticate", "Bearer");
+            throw new Refused(HttpStatus.UNAUTHORIZED, "unauthorized",
+                    "send Authorization: Bearer TOKEN with the controller's viewer or admin token");
+        }
+        boolean writes = !ctx.method().name().equals("GET") && !ctx.method().name().equals("HEAD");
+        if (writes && role.get() != Tokens.Role.ADMIN) {
+            throw new Refused(HttpStatus.FORBIDDEN, "forbidden", "this needs the admin token; the viewer token only reads");
+        }
+    }
+
+    private static String abbreviate(String path) {
+        return path.length() <= 120 ? path : path.substring(0, 120) + "...";
+    }
+
+    static boolean isLoopback(String address) {
+        try {
+            return address != null && InetAddress.getByName(address).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    /** A request turned away before its handler, answered in the error envelope. */
+    static final class Refused extends RuntimeException {
+        final HttpStatus status;
+        final String code;
+
+        Refused(HttpStatus status, String code, String message) {
+            super(message, null, false, false);
+            this.status = status;
+            this.code = code;
+        }
+    }
+
+    public static void error(Context ctx, HttpStatus status, String code, String message) {
+        Map<String, Object> inner = new LinkedHashMap<>();
+        inner.put("code", code);
+        inner.put("message", message);
+        ctx.status(status).json(Map.of("error", inner));
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+}
