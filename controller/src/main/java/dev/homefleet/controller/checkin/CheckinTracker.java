@@ -107,7 +107,7 @@ public final class CheckinTracker {
                         .subject(name)
                         .message(name + " reported again after being " + before.state() + " for "
                                 + human(Duration.between(before.since(), stored.at())))
-                        .data("was", before.state()).data("since", before.since()).build());
+                        .data("was", before.state()).data("since", before.since().toString()).build());
             }
             publishSnapshot(now);
         }
@@ -229,6 +229,11 @@ public final class CheckinTracker {
         snapshot = Collections.unmodifiableMap(next);
     }
 
+    /** Event data holds JSON values: an instant goes in as its ISO-8601 text, as the store gives it back. */
+    private static String text(Instant at) {
+        return at == null ? null : at.toString();
+    }
+
     /** 22m, 3h5m, 2d: minutes at most, a pager needs no seconds beyond the first minute. */
     static String human(Duration duration) {
         Duration d = duration.isNegative() ? Duration.ZERO : duration;
@@ -286,7 +291,8 @@ public final class CheckinTracker {
                             + " has not reported within its grace of " + human(spec.grace());
             return FleetEvent.of(down ? EventType.CHECKIN_DOWN : EventType.CHECKIN_LATE).at(now)
                     .machine(spec.machine()).subject(spec.name()).message(message)
-                    .data("due_at", due).data("last_report", r.lastReport()).data("grace", human(spec.grace()))
+                    .data("due_at", due.toString()).data("last_report", text(r.lastReport()))
+                    .data("grace", human(spec.grace()))
                     .data("schedule", spec.schedule().source()).build();
         }
 

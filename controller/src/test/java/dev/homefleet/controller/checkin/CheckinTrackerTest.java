@@ -99,6 +99,9 @@ class CheckinTrackerTest {
         assertThat(lateEvent.machine()).isEqualTo("macbook");
         assertThat(lateEvent.message()).isEqualTo("backup is late: no report for 1h5m; its run due 11:01 has not "
                 + "reported within its grace of 5m");
+        assertThat(lateEvent.data()).containsEntry("due_at", "2025-06-02T11:01:00Z")
+                .containsEntry("last_report", "2025-06-02T10:01:00Z").containsEntry("grace", "5m")
+                .containsEntry("schedule", "@every 1h");
 
         Instant downAt = T0.plus(Duration.ofHours(2)).plus(GRACE);
         tracker.evaluate(downAt.plusSeconds(1));
