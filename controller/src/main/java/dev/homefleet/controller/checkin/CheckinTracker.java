@@ -67,10 +67,6 @@ public final class CheckinTracker {
         return List.copyOf(snapshot.keySet());
     }
 
-    public boolean knows(String name) {
-        return snapshot.containsKey(name);
-    }
-
     /** Every check-in's status as of the last change or {@link #evaluate}; never blocks. */
     public Map<String, CheckinStatus> snapshot() {
         return snapshot;
