@@ -35,6 +35,7 @@ public final class FleetCommand implements Runnable {
         line.addSubcommand(new ControllerCommand(context));
         line.addSubcommand(new StatusCommand(context));
         line.addSubcommand(JobsCommand.commandLine(context));
+        line.addSubcommand(new ReportCommand(context));
         line.setExecutionExceptionHandler(new Errors());
         line.setExpandAtFiles(false); // an argument like @notes.txt is an argument, not a file to read
         line.setCaseInsensitiveEnumValuesAllowed(true);
