@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Compares what listens on a machine with the port registry: an undeclared listener inside a reserved range or on a
@@ -22,14 +23,18 @@ import java.util.Set;
  * prints) says what is declared; this adds only the live side.
  *
  * <p>Whose a socket is, is judged by command lines: the listener's own or one of its parents' (a dev server is
- * often the child of {@code npm start}) must contain the service's program. Without a command line (another
- * user's process), the process name must match the declared program's file name; with neither, nothing is said.
+ * often the child of {@code npm start}) must hold the service's program as a word or as a path's last segment.
+ * Without a command line (another user's process), the process name must match the declared program's file name;
+ * with neither, nothing is said.
  */
 final class PortCheck {
 
-    /** Programs that run the program that matters: the word after them identifies a service better. */
+    /**
+     * Programs that run the program that matters: the word after them identifies a service better. Not npm and
+     * the like: what follows them is a subcommand ({@code start}, {@code run dev}), which identifies nothing.
+     */
     static final Set<String> INTERPRETERS = Set.of("node", "nodejs", "bun", "deno", "python", "python3", "ruby",
-            "perl", "php", "java", "sh", "bash", "zsh", "env", "npm", "npx", "pnpm", "yarn");
+            "perl", "php", "java", "sh", "bash", "zsh", "env");
 
     private PortCheck() {}
 
@@ -102,9 +107,11 @@ final class PortCheck {
             long orphanParent) {
         Optional<String> word = word(service.manager());
         if (socket.pid() > 0 && word.isPresent() && processes.process(socket.pid()).isPresent()) {
+            // A whole word or the last segment of a path: "bot" is not in "/tmp/port-bot".
+            Pattern whole = Pattern.compile("(?:^|[\\s/])" + Pattern.quote(word.get()) + "(?:$|\\s)");
             boolean found = processes.chain(socket.pid(), orphanParent).stream()
                     .flatMap(pid -> processes.process(pid).stream())
-                    .anyMatch(p -> p.command().contains(word.get()));
+                    .anyMatch(p -> whole.matcher(p.command()).find());
             return Optional.of(found);
         }
         Optional<String> program = program(service.manager());

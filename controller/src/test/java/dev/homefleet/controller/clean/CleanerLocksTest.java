@@ -3,7 +3,7 @@ package dev.homefleet.controller.clean;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.homefleet.core.config.FleetConfig;
-import dev.homefleet.core.config.FleetConfigLoader;
+import dev.homefleet.core.exec.CommandResult;
 import dev.homefleet.core.exec.CommandRunner;
 import dev.homefleet.core.exec.LocalCommandRunner;
 import java.io.IOException;
@@ -13,7 +13,6 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,9 +32,9 @@ class CleanerLocksTest {
         Path nested = file(Files.createDirectories(locks.resolve("deeper")).resolve("old.lock"), Duration.ofHours(5));
         Path link = Files.createSymbolicLink(locks.resolve("link.lock"), otherName);
         FleetConfig config = fleet("""
-                    locks:
-                      - path: ~/clawd/utils/lock dir/*.lock
-                        ttl: 1h
+                locks:
+                  - path: ~/clawd/utils/lock dir/*.lock
+                    ttl: 1h
                 """);
 
         CleanerReport report = clean(config, runnerWithHome());
@@ -58,10 +57,10 @@ class CleanerLocksTest {
         Path odd = Files.createDirectories(home.resolve("it's $(rm canary); `rm canary` & \"x\""));
         Path stale = file(odd.resolve("a.lock"), Duration.ofHours(3));
         FleetConfig config = fleet("""
-                    locks:
-                      - path: '%s/*.lock'
-                        ttl: 1h
-                """.formatted(odd.toString().replace("'", "''")));
+                locks:
+                  - path: %s
+                    ttl: 1h
+                """.formatted(TestFleet.quoted(odd + "/*.lock")));
 
         CleanerReport report = clean(config, runnerWithHome());
 
@@ -73,8 +72,8 @@ class CleanerLocksTest {
     @Test
     void a_lock_directory_that_does_not_exist_is_a_note_not_an_error() {
         FleetConfig config = fleet("""
-                    locks:
-                      - path: ~/nowhere/*.lock
+                locks:
+                  - path: ~/nowhere/*.lock
                 """);
 
         CleanerReport report = clean(config, runnerWithHome());
@@ -89,9 +88,9 @@ class CleanerLocksTest {
     void locks_of_another_machine_are_left_to_that_machines_run() throws IOException {
         Path stale = file(Files.createDirectories(home.resolve("locks")).resolve("x.lock"), Duration.ofHours(3));
         FleetConfig config = fleet("""
-                    locks:
-                      - path: %s/*.lock
-                        machine: mini
+                locks:
+                  - path: %s/*.lock
+                    machine: mini
                 """.formatted(home.resolve("locks")));
 
         CleanerReport report = clean(config, runnerWithHome());
@@ -104,9 +103,9 @@ class CleanerLocksTest {
     void a_home_directory_that_cannot_be_found_is_an_error_and_the_other_locks_still_go() throws IOException {
         Path elsewhere = file(Files.createDirectories(home.resolve("abs")).resolve("gone.lock"), Duration.ofHours(3));
         FleetConfig config = fleet("""
-                    locks:
-                      - path: ~/clawd/*.lock
-                      - path: %s/*.lock
+                locks:
+                  - path: ~/clawd/*.lock
+                  - path: %s/*.lock
                 """.formatted(home.resolve("abs")));
         CommandRunner noHome = LocalCommandRunner.builder().environment("HOME", "not/absolute").build();
 
@@ -116,6 +115,25 @@ class CleanerLocksTest {
                 + " the home directory on local to expand ~: HOME is 'not/absolute'");
         assertThat(report.locksRemoved()).containsExactly(elsewhere.toString());
         assertThat(report.summary()).endsWith("; 1 stale lock removed; 0 port conflicts; 1 error");
+    }
+
+    @Test
+    void a_windows_machine_has_no_orphans_and_its_lock_paths_are_refused_without_running_anything() {
+        FleetConfig config = fleet("""
+                locks:
+                  - path: C:/Users/felipe/locks/*.lock
+                    machine: msi
+                """);
+        CommandRunner refuses = Runners.refusing("msi");
+
+        CleanerReport report = Cleaner.of(config).run("msi", config.machines().get("msi"), refuses, List.of());
+
+        assertThat(report.orphans()).isEmpty();
+        assertThat(report.simulators()).isNull();
+        assertThat(report.notes()).containsExactly("orphans on msi: Windows does not hand a process whose parent"
+                + " exits to pid 1, so there are no orphans to find");
+        assertThat(report.errors()).containsExactly("1 lock path(s) are set for msi, a Windows machine; stale locks"
+                + " are only removed on macOS and Linux");
     }
 
     @Test
@@ -140,19 +158,6 @@ class CleanerLocksTest {
     }
 
     private static FleetConfig fleet(String cleaner) {
-        String yaml = """
-                version: 1
-                controller: {machine: box}
-                machines:
-                  box:
-                    os: linux
-                    reach: {via: local}
-                  mini:
-                    os: macos
-                    reach: {via: ssh, ssh: {host: mini.invalid}}
-                jobs:
-                  cleaner:
-                """ + cleaner;
-        return new FleetConfigLoader(Map.of()).parse(yaml, "fleet.yaml").config();
+        return TestFleet.create().cleaner(cleaner).config();
     }
 }

@@ -7,16 +7,17 @@ import dev.homefleet.controller.clean.OrphanOutcome.Action;
 import dev.homefleet.controller.events.EventType;
 import dev.homefleet.controller.events.FleetEvent;
 import dev.homefleet.core.config.FleetConfig;
-import dev.homefleet.core.config.FleetConfigLoader;
 import dev.homefleet.core.config.MachineSpec.Os;
-import dev.homefleet.core.exec.CommandResult;
 import dev.homefleet.core.exec.CommandRunner;
 import dev.homefleet.core.exec.LocalCommandRunner;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -89,18 +90,8 @@ class CleanerOrphansTest {
         FleetConfig config = fleet("1s", Pattern.quote(dir + "/doomed-bot"));
         // As if the process exited between the listing and the kill: the kill goes to a pid that cannot exist
         // (above any pid_max), and must come back as a failure with kill's own words, not as a success.
-        CommandRunner racing = new CommandRunner() {
-            @Override
-            public CommandResult run(List<String> argv, Duration timeout) throws IOException {
-                boolean kill = argv.get(0).equals("kill");
-                return runner.run(kill ? List.of("kill", "-TERM", "999999999") : argv, timeout);
-            }
-
-            @Override
-            public String describe() {
-                return "local";
-            }
-        };
+        CommandRunner racing = Runners.intercepting(runner, "kill",
+                (argv, timeout) -> runner.run(List.of("kill", "-TERM", "999999999"), timeout));
 
         CleanerReport report = cleaner(config, doomed).run("box", config.machines().get("box"), racing, List.of());
 
@@ -111,6 +102,50 @@ class CleanerOrphansTest {
         assertThat(report.events()).filteredOn(e -> e.type() == EventType.ORPHAN_FOUND)
                 .anySatisfy(e -> assertThat(e.message()).contains(": kill failed: " + outcome.detail()));
         assertThat(Orphaned.running(doomed)).isTrue();
+    }
+
+    @Test
+    void an_orphan_running_a_declared_services_command_is_spared_even_when_a_pattern_matches_it() throws Exception {
+        long service = orphans.spawn("declared-bot");
+        awaitAge(List.of(service), Duration.ofSeconds(1));
+        FleetConfig config = fleet("1s", Pattern.quote(dir + "/declared-bot"), """
+                bot:
+                  manager: {type: process, command: [%s, "300"]}
+                """.formatted(TestFleet.quoted(dir + "/declared-bot")));
+
+        CleanerReport report = cleaner(config, service).run("box", config.machines().get("box"), runner, List.of());
+
+        assertThat(report.orphans()).extracting(o -> o.process().pid()).doesNotContain(service);
+        assertThat(Orphaned.running(service)).isTrue();
+    }
+
+    @Test
+    void an_orphan_listening_on_a_declared_port_is_spared_and_its_port_is_reported_instead() throws Exception {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            port = probe.getLocalPort();
+        }
+        String server = "require('net').createServer().listen(" + port + ", '127.0.0.1')";
+        long listener = orphans.spawn("port-bot", Path.of(nodeProgram()), "-e", server);
+        awaitAge(List.of(listener), Duration.ofSeconds(1));
+        await().atMost(Duration.ofSeconds(10)).until(() -> accepts(port));
+        FleetConfig config = fleet("1s", Pattern.quote(dir + "/port-bot"), """
+                bot:
+                  manager: {type: process, command: [/opt/elsewhere/bot]}
+                  port: %d
+                  bind: loopback
+                """.formatted(port));
+
+        CleanerReport report = cleaner(config, listener).run("box", config.machines().get("box"), runner);
+
+        assertThat(report.errors()).isEmpty();
+        assertThat(report.orphans()).extracting(o -> o.process().pid()).doesNotContain(listener);
+        assertThat(Orphaned.running(listener)).isTrue();
+        assertThat(report.portFindings()).singleElement().satisfies(f -> {
+            assertThat(f.kind()).isEqualTo(Finding.Kind.WRONG_PROCESS);
+            assertThat(f.pid()).isEqualTo(listener);
+            assertThat(f.service()).isEqualTo("bot");
+        });
     }
 
     @Test
@@ -161,18 +196,32 @@ class CleanerOrphansTest {
     }
 
     private static FleetConfig fleet(String minAge, String killPattern) {
-        String yaml = """
-                version: 1
-                controller: {machine: box}
-                machines:
-                  box:
-                    os: linux
-                    reach: {via: local}
-                jobs:
-                  cleaner:
-                    orphan_min_age: %s
-                    kill_orphans: ['%s']
-                """.formatted(minAge, killPattern.replace("'", "''"));
-        return new FleetConfigLoader(Map.of()).parse(yaml, "fleet.yaml").config();
+        return fleet(minAge, killPattern, "");
+    }
+
+    private static FleetConfig fleet(String minAge, String killPattern, String services) {
+        return TestFleet.create().boxServices(services).cleaner("""
+                orphan_min_age: %s
+                kill_orphans: [%s]
+                """.formatted(minAge, TestFleet.quoted(killPattern))).config();
+    }
+
+    private static boolean accepts(int port) {
+        try (Socket socket = new Socket(InetAddress.getByName("127.0.0.1"), port)) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** node from PATH (scripts/test installs it), resolved so the link points at the program itself. */
+    private static String nodeProgram() throws IOException {
+        for (String dir : System.getenv("PATH").split(":")) {
+            Path node = Path.of(dir, "node");
+            if (Files.isExecutable(node)) {
+                return node.toRealPath().toString();
+            }
+        }
+        throw new IOException("node is not on PATH; scripts/test installs it");
     }
 }

@@ -11,8 +11,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Real orphaned processes for tests: {@code sh -c 'PROGRAM ARGS & echo $!'} exits at once and leaves its child to
- * be adopted by pid 1 (or by a subreaper, where one is set; {@link #parent} says which). The program is a symlink to
- * sleep under a name of the test's own, so the command line is unique to the test. {@link #close} kills every one.
+ * be adopted by pid 1 (or by a subreaper, where one is set; {@link #parent} says which). The program is a symlink
+ * (to sleep, or another program) under a name of the test's own, so the command line is unique to the test. {@link #close} kills every one.
  */
 final class Orphaned implements AutoCloseable {
 
@@ -23,14 +23,21 @@ final class Orphaned implements AutoCloseable {
         this.directory = directory;
     }
 
-    /** Starts {@code DIRECTORY/name 300} as an orphan; returns its pid. */
+    /** Starts {@code DIRECTORY/name 300}, name being sleep, as an orphan; returns its pid. */
     long spawn(String name) throws IOException, InterruptedException {
-        Path program = directory.resolve(name);
-        if (!Files.exists(program)) {
-            Files.createSymbolicLink(program, Path.of("/bin/sleep"));
+        return spawn(name, Path.of("/bin/sleep"), "300");
+    }
+
+    /** Starts {@code DIRECTORY/name ARGS...}, name being a link to {@code program}, as an orphan; returns its pid. */
+    long spawn(String name, Path program, String... args) throws IOException, InterruptedException {
+        Path link = directory.resolve(name);
+        if (!Files.exists(link)) {
+            Files.createSymbolicLink(link, program);
         }
-        Process shell = new ProcessBuilder("sh", "-c", "\"$0\" 300 </dev/null >/dev/null 2>&1 & echo $!",
-                program.toString()).redirectErrorStream(true).start();
+        List<String> command = new ArrayList<>(List.of("sh", "-c",
+                "\"$0\" \"$@\" </dev/null >/dev/null 2>&1 & echo $!", link.toString()));
+        command.addAll(List.of(args));
+        Process shell = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(shell.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         if (!shell.waitFor(10, TimeUnit.SECONDS) || !out.matches("\\d+")) {
             throw new IllegalStateException("could not start an orphan: " + out);

@@ -126,17 +126,7 @@ class ProcessTableTest {
 
     @Test
     void windows_has_no_orphans_to_list_and_says_why_without_running_anything() throws IOException {
-        CommandRunner refuses = new CommandRunner() {
-            @Override
-            public dev.homefleet.core.exec.CommandResult run(List<String> argv, Duration timeout) {
-                throw new AssertionError("nothing should run for Windows, was asked " + argv);
-            }
-
-            @Override
-            public String describe() {
-                return "nowhere";
-            }
-        };
+        CommandRunner refuses = Runners.refusing("msi");
 
         Listing listing = ProcessTable.list(refuses, Os.WINDOWS);
 
