@@ -118,7 +118,7 @@ public final class Cleaner {
             sockets = sweep(run);
         }
         if (listing != null && listing.unsupported() == null && !run.interrupted()) {
-            orphans(run, listing, sockets == null ? List.of() : sockets);
+            orphans(run, listing, sockets);
             if (machine.os() == Os.MACOS && !run.interrupted()) {
                 simulators(run, listing);
             }
@@ -152,11 +152,15 @@ public final class Cleaner {
         }
     }
 
+    /**
+     * @param sockets the machine's listeners, or null when unknown: then no orphan is killed, since a declared
+     *                service's process (known by its port) could not be told apart from a leak
+     */
     private void orphans(Run run, Listing listing, List<ListeningSocket> sockets) {
         Set<Long> spared = new HashSet<>(listing.lister(orphanParent));
         Set<Integer> declaredPorts = new HashSet<>();
         registry.entries(run.name).stream().map(PortEntry::port).forEach(declaredPorts::add);
-        for (ListeningSocket socket : sockets) {
+        for (ListeningSocket socket : sockets == null ? List.<ListeningSocket>of() : sockets) {
             if (socket.pid() > 0 && declaredPorts.contains(socket.port())) {
                 spared.addAll(listing.chain(socket.pid(), orphanParent));
             }
@@ -173,9 +177,12 @@ public final class Cleaner {
             }
             if (killPatterns.stream().noneMatch(p -> p.matcher(orphan.command()).find())) {
                 run.orphans.add(new OrphanOutcome(orphan, Action.REPORTED, "no kill_orphans pattern matches it"));
-                continue;
+            } else if (sockets == null) {
+                run.orphans.add(new OrphanOutcome(orphan, Action.REPORTED, "it matches kill_orphans but was left"
+                        + " running: the listening sockets are unknown, so it may be a declared service's process"));
+            } else {
+                run.orphans.add(kill(run, orphan));
             }
-            run.orphans.add(kill(run, orphan));
         }
     }
 

@@ -10,6 +10,7 @@ import dev.homefleet.core.config.FleetConfig;
 import dev.homefleet.core.config.MachineSpec.Os;
 import dev.homefleet.core.exec.CommandRunner;
 import dev.homefleet.core.exec.LocalCommandRunner;
+import dev.homefleet.core.metrics.sweep.ListenerSweep;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -146,6 +147,27 @@ class CleanerOrphansTest {
             assertThat(f.pid()).isEqualTo(listener);
             assertThat(f.service()).isEqualTo("bot");
         });
+    }
+
+    @Test
+    void when_the_listeners_cannot_be_swept_nothing_is_killed_since_a_service_could_not_be_told_apart()
+            throws Exception {
+        long leaky = orphans.spawn("blind-bot");
+        awaitAge(List.of(leaky), Duration.ofSeconds(1));
+        FleetConfig config = fleet("1s", Pattern.quote(dir + "/blind-bot"));
+        // A machine without ss: the sweep's script runs a program that does not exist there.
+        List<String> sweep = ListenerSweep.argv(Os.LINUX);
+        CommandRunner sweepFails = Runners.intercepting(runner, sweep.get(0), (argv, timeout) -> runner.run(
+                argv.equals(sweep) ? List.of("/bin/sh", "-c", "homefleet-no-such-ss -ltnp") : argv, timeout));
+
+        CleanerReport report = cleaner(config, leaky).run("box", config.machines().get("box"), sweepFails);
+
+        assertThat(report.errors()).singleElement().asString()
+                .startsWith("cannot list the listening sockets on box (exit 127: ");
+        assertThat(outcome(report, leaky).action()).isEqualTo(Action.REPORTED);
+        assertThat(outcome(report, leaky).detail()).isEqualTo("it matches kill_orphans but was left running: the"
+                + " listening sockets are unknown, so it may be a declared service's process");
+        assertThat(Orphaned.running(leaky)).isTrue();
     }
 
     @Test
