@@ -57,6 +57,19 @@ class AgentClientTest {
     }
 
     private AgentServer agent(int webPort) throws IOException {
+        return agent("""
+                web:
+                  manager:
+                    type: pm2
+                    name: web
+                    script: server.js
+                  port: %d
+                  bind: loopback
+                """.formatted(webPort));
+    }
+
+    /** A real agent for machine {@code box}, whose services are {@code services} (YAML, indented from column 0). */
+    private AgentServer agent(String services) throws IOException {
         String yaml = """
                 controller:
                   machine: box
@@ -69,18 +82,12 @@ class AgentClientTest {
                       bind: loopback
                       token: ${AGENT_TOKEN}
                     services:
-                      web:
-                        manager:
-                          type: pm2
-                          name: web
-                          script: server.js
-                        port: %d
-                        bind: loopback
-                """.formatted(webPort);
+                """ + services.indent(6);
         MachineSpec box = new FleetConfigLoader(Map.of("AGENT_TOKEN", TOKEN)).parse(yaml, "fleet.yaml").config()
                 .machine("box").orElseThrow();
         AgentApi api = new AgentApi(box, "1.2.3", new HostMetrics(OSHI, Clock.systemUTC()),
                 new ListeningSockets(OSHI.getOperatingSystem()));
+        open.add(api);
         AgentServer server = new AgentServer(api, "127.0.0.1", 0, TOKEN).start();
         open.add(server);
         return server;
@@ -122,40 +129,21 @@ class AgentClientTest {
     }
 
     private AgentServer agentWithChecks(int webPort) throws IOException {
-        String yaml = """
-                controller:
-                  machine: box
-                machines:
-                  box:
-                    os: linux
-                    reach:
-                      via: local
-                    agent:
-                      bind: loopback
-                      token: ${AGENT_TOKEN}
-                    services:
-                      web:
-                        manager: {type: process, command: [sleep, "1000"]}
-                        port: %d
-                        bind: loopback
-                        check:
-                          tcp: 127.0.0.1:%1$d
-                      batch:
-                        manager: {type: process, command: [sleep, "1000"]}
-                      slow:
-                        manager: {type: process, command: [sleep, "1000"]}
-                        check:
-                          command: [sleep, "30"]
-                          timeout: 1s
-                """.formatted(webPort);
-        MachineSpec box = new FleetConfigLoader(Map.of("AGENT_TOKEN", TOKEN)).parse(yaml, "fleet.yaml").config()
-                .machine("box").orElseThrow();
-        AgentApi api = new AgentApi(box, "1.2.3", new HostMetrics(OSHI, Clock.systemUTC()),
-                new ListeningSockets(OSHI.getOperatingSystem()));
-        open.add(api);
-        AgentServer server = new AgentServer(api, "127.0.0.1", 0, TOKEN).start();
-        open.add(server);
-        return server;
+        return agent("""
+                web:
+                  manager: {type: process, command: [sleep, "1000"]}
+                  port: %d
+                  bind: loopback
+                  check:
+                    tcp: 127.0.0.1:%1$d
+                batch:
+                  manager: {type: process, command: [sleep, "1000"]}
+                slow:
+                  manager: {type: process, command: [sleep, "1000"]}
+                  check:
+                    command: [sleep, "30"]
+                    timeout: 1s
+                """.formatted(webPort));
     }
 
     @Test

@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -25,7 +24,8 @@ final class Blocking {
 
     private Blocking() {}
 
-    static CompletableFuture<ProbeResult> run(Executor executor, Clock clock, Duration timeout, Work work) {
+    static CompletableFuture<ProbeResult> run(ProbeContext context, Duration timeout, Work work) {
+        Clock clock = context.clock();
         CompletableFuture<ProbeResult> result = new CompletableFuture<>();
         AtomicReference<FutureTask<Void>> self = new AtomicReference<>();
         FutureTask<Void> task = new FutureTask<>(() -> {
@@ -52,7 +52,7 @@ final class Blocking {
         });
         self.set(task);
         try {
-            executor.execute(task);
+            context.blocking().execute(task);
         } catch (RejectedExecutionException e) {
             result.complete(ProbeResult.failed(Duration.ZERO, "not run: too many checks waiting", clock.instant()));
         }

@@ -3,11 +3,9 @@ package dev.homefleet.core.probe;
 import dev.homefleet.core.config.CheckSpec;
 import dev.homefleet.core.exec.CommandResult;
 import dev.homefleet.core.exec.CommandRunner;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 
 /**
  * Runs the check's command through the {@link CommandRunner} that reaches the service's machine; healthy on exit 0.
@@ -18,8 +16,7 @@ final class CommandProbe implements Probe {
     private final List<String> argv;
     private final Duration timeout;
     private final CommandRunner runner;
-    private final Executor blocking;
-    private final Clock clock;
+    private final ProbeContext context;
 
     CommandProbe(CheckSpec check, ProbeContext context) {
         if (context.commands() == null) {
@@ -28,8 +25,7 @@ final class CommandProbe implements Probe {
         this.argv = List.copyOf(check.command());
         this.timeout = check.timeout();
         this.runner = context.commands();
-        this.blocking = context.blocking();
-        this.clock = context.clock();
+        this.context = context;
     }
 
     @Override
@@ -44,7 +40,7 @@ final class CommandProbe implements Probe {
 
     @Override
     public CompletableFuture<ProbeResult> run() {
-        return Blocking.run(blocking, clock, timeout, (at, started) -> {
+        return Blocking.run(context, timeout, (at, started) -> {
             CommandResult result = runner.run(argv, timeout);
             Duration took = Duration.ofNanos(System.nanoTime() - started);
             if (result.timedOut()) {

@@ -4,11 +4,9 @@ import dev.homefleet.core.config.CheckSpec;
 import dev.homefleet.core.service.ServiceManager;
 import dev.homefleet.core.service.ServiceState;
 import java.io.IOException;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 
 /**
  * Asks the service's manager (launchd, pm2, a Windows service, a process) for its state; healthy when it says
@@ -18,8 +16,7 @@ final class ManagerProbe implements Probe {
 
     private final ServiceManager manager;
     private final Duration timeout;
-    private final Executor blocking;
-    private final Clock clock;
+    private final ProbeContext context;
 
     ManagerProbe(CheckSpec check, ProbeContext context) {
         if (context.manager() == null) {
@@ -28,8 +25,7 @@ final class ManagerProbe implements Probe {
         }
         this.manager = context.manager();
         this.timeout = check.timeout();
-        this.blocking = context.blocking();
-        this.clock = context.clock();
+        this.context = context;
     }
 
     @Override
@@ -44,7 +40,7 @@ final class ManagerProbe implements Probe {
 
     @Override
     public CompletableFuture<ProbeResult> run() {
-        return Blocking.run(blocking, clock, timeout, (at, started) -> {
+        return Blocking.run(context, timeout, (at, started) -> {
             ServiceState state;
             try {
                 state = manager.status();
