@@ -33,8 +33,9 @@ import oshi.SystemInfo;
  * What the node agent answers, as plain Java: the HTTP server is one way in, a local control channel can be
  * another. Expected failures are {@link ApiException}s carrying the error code and a sentence.
  *
- * <p>The threads that run service checks are made at the first {@link #checks()} and end when idle, so an agent
- * nobody asks for checks keeps none; {@link #close()} stops them.
+ * <p>What runs service checks is made at the first {@link #checks()}, so an agent nobody asks for checks keeps no
+ * thread for them; after that two stay (the socket group's and the HTTP client's selector) and the rest end when
+ * idle. {@link #close()} stops them.
  */
 public final class AgentApi implements AutoCloseable {
 
@@ -188,8 +189,7 @@ public final class AgentApi implements AutoCloseable {
     }
 
     private static ServiceCheck failed(ServiceSpec service, String detail) {
-        return ServiceCheck.of(service.name(), new ProbeResult(false, Duration.ZERO, detail,
-                Instant.now()));
+        return ServiceCheck.of(service.name(), new ProbeResult(false, Duration.ZERO, detail, Instant.now()));
     }
 
     private synchronized ProbeRunner probeRunner() {
