@@ -31,7 +31,7 @@ class BenchMainTest {
     @Test
     void an_unknown_section_is_refused_naming_the_known_ones() {
         assertThatThrownBy(() -> BenchMain.parse(new String[] {"--sections=ssh,disk"}))
-                .hasMessage("--sections takes ssh, sweep and agent, comma-separated; not 'disk'");
+                .hasMessage("--sections takes ssh, sweep, agent and healer, comma-separated; not 'disk'");
     }
 
     @Test

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.homefleet.agent.api.AgentJson;
 import dev.homefleet.agent.api.ErrorEnvelope;
 import dev.homefleet.agent.api.Health;
+import dev.homefleet.agent.api.ServiceCheck;
 import dev.homefleet.agent.api.ServiceStatus;
 import dev.homefleet.core.config.Durations;
 import dev.homefleet.core.metrics.ListeningSocket;
@@ -44,6 +45,8 @@ public final class AgentClient {
             JSON.getTypeFactory().constructCollectionType(List.class, ListeningSocket.class);
     private static final JavaType SERVICES =
             JSON.getTypeFactory().constructCollectionType(List.class, ServiceStatus.class);
+    private static final JavaType CHECKS =
+            JSON.getTypeFactory().constructCollectionType(List.class, ServiceCheck.class);
 
     private final OkHttpClient http;
     private final HttpUrl base;
@@ -90,7 +93,30 @@ public final class AgentClient {
         return get("v1/services", SERVICES);
     }
 
+    /**
+     * Runs the check of every service on the agent's machine now and returns the results, one per service that has
+     * a check, undebounced. The agent answers once its slowest check is done, so this waits up to the call timeout
+     * for the whole answer.
+     */
+    public List<ServiceCheck> checks() throws IOException {
+        return checks(timeouts.call());
+    }
+
+    /**
+     * As {@link #checks()}, waiting up to {@code wait} for the answer: give the longest check timeout of the machine
+     * plus a margin.
+     */
+    public List<ServiceCheck> checks(Duration wait) throws IOException {
+        Timeouts longer = new Timeouts(timeouts.connect(), wait, wait.plus(timeouts.connect()));
+        OkHttpClient patient = http.newBuilder().readTimeout(longer.read()).callTimeout(longer.call()).build();
+        return get("v1/checks", CHECKS, patient, longer);
+    }
+
     private <T> T get(String path, JavaType type) throws IOException {
+        return get(path, type, http, timeouts);
+    }
+
+    private <T> T get(String path, JavaType type, OkHttpClient http, Timeouts timeouts) throws IOException {
         HttpUrl url = base.resolve(path);
         Request.Builder request = new Request.Builder().url(url).header("Accept", "application/json");
         if (token != null) {
@@ -114,10 +140,10 @@ public final class AgentClient {
                     + "is the agent running and listening on that address?", e);
         } catch (SocketTimeoutException e) {
             throw new AgentCallException(AgentCallException.Kind.TIMEOUT, 0, agent + " did not answer in time ("
-                    + e.getMessage() + "; timeouts: " + limits() + ")", e);
+                    + e.getMessage() + "; timeouts: " + limits(timeouts) + ")", e);
         } catch (InterruptedIOException e) {
             throw new AgentCallException(AgentCallException.Kind.TIMEOUT, 0, agent + " did not finish answering "
-                    + "within " + Durations.format(timeouts.call()) + " (timeouts: " + limits() + ")", e);
+                    + "within " + Durations.format(timeouts.call()) + " (timeouts: " + limits(timeouts) + ")", e);
         } catch (UnknownHostException e) {
             throw new AgentCallException(AgentCallException.Kind.UNREACHABLE, 0, agent + " cannot be reached: "
                     + "unknown host " + url.host(), e);
@@ -163,7 +189,7 @@ public final class AgentClient {
                 + "agent listening there?", null);
     }
 
-    private String limits() {
+    private static String limits(Timeouts timeouts) {
         return "connect " + Durations.format(timeouts.connect()) + ", read " + Durations.format(timeouts.read())
                 + ", call " + Durations.format(timeouts.call());
     }

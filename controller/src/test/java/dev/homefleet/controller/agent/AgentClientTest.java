@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.homefleet.agent.api.AgentApi;
 import dev.homefleet.agent.api.Health;
+import dev.homefleet.agent.api.ServiceCheck;
 import dev.homefleet.agent.api.ServiceStatus;
 import dev.homefleet.agent.http.AgentServer;
 import dev.homefleet.agent.system.HostMetrics;
@@ -56,6 +57,19 @@ class AgentClientTest {
     }
 
     private AgentServer agent(int webPort) throws IOException {
+        return agent("""
+                web:
+                  manager:
+                    type: pm2
+                    name: web
+                    script: server.js
+                  port: %d
+                  bind: loopback
+                """.formatted(webPort));
+    }
+
+    /** A real agent for machine {@code box}, whose services are {@code services} (YAML, indented from column 0). */
+    private AgentServer agent(String services) throws IOException {
         String yaml = """
                 controller:
                   machine: box
@@ -68,18 +82,12 @@ class AgentClientTest {
                       bind: loopback
                       token: ${AGENT_TOKEN}
                     services:
-                      web:
-                        manager:
-                          type: pm2
-                          name: web
-                          script: server.js
-                        port: %d
-                        bind: loopback
-                """.formatted(webPort);
+                """ + services.indent(6);
         MachineSpec box = new FleetConfigLoader(Map.of("AGENT_TOKEN", TOKEN)).parse(yaml, "fleet.yaml").config()
                 .machine("box").orElseThrow();
         AgentApi api = new AgentApi(box, "1.2.3", new HostMetrics(OSHI, Clock.systemUTC()),
                 new ListeningSockets(OSHI.getOperatingSystem()));
+        open.add(api);
         AgentServer server = new AgentServer(api, "127.0.0.1", 0, TOKEN).start();
         open.add(server);
         return server;
@@ -118,6 +126,52 @@ class AgentClientTest {
             assertThat(web1.status()).isEqualTo(ServiceStatus.State.UP);
             assertThat(web1.pid()).isEqualTo((int) pid);
         });
+    }
+
+    private AgentServer agentWithChecks(int webPort) throws IOException {
+        return agent("""
+                web:
+                  manager: {type: process, command: [sleep, "1000"]}
+                  port: %d
+                  bind: loopback
+                  check:
+                    tcp: 127.0.0.1:%1$d
+                batch:
+                  manager: {type: process, command: [sleep, "1000"]}
+                slow:
+                  manager: {type: process, command: [sleep, "1000"]}
+                  check:
+                    command: [sleep, "30"]
+                    timeout: 1s
+                """.formatted(webPort));
+    }
+
+    @Test
+    void checks_come_back_per_service_that_has_one_after_the_slowest_even_past_the_read_timeout() throws IOException {
+        ServerSocket web = listen();
+        AgentServer server = agentWithChecks(web.getLocalPort());
+        AgentClient client = new AgentClient(SHARED, server.url(), TOKEN, QUICK);
+
+        List<ServiceCheck> checks = client.checks();
+
+        assertThat(checks).extracting(ServiceCheck::service).containsExactly("web", "slow");
+        assertThat(checks.get(0).ok()).isTrue();
+        assertThat(checks.get(0).detail()).matches("connected in \\d+ ms");
+        assertThat(checks.get(0).at()).isBetween(Instant.now().minusSeconds(60), Instant.now());
+        assertThat(checks.get(1).ok()).isFalse();
+        assertThat(checks.get(1).detail()).isEqualTo("timed out after 1s");
+        assertThat(checks.get(1).latencyMs()).isGreaterThanOrEqualTo(1000);
+    }
+
+    @Test
+    void checks_that_outlast_the_wait_given_time_out_naming_the_wait() throws IOException {
+        AgentServer server = agentWithChecks(1);
+        AgentClient client = new AgentClient(SHARED, server.url(), TOKEN, QUICK);
+        AgentCallException e = catchThrowableOfType(AgentCallException.class,
+                () -> client.checks(Duration.ofMillis(200)));
+        assertThat(e.kind()).isEqualTo(AgentCallException.Kind.TIMEOUT);
+        assertThat(e.getMessage()).startsWith("agent at " + server.url() + "/v1/checks did not ")
+                .endsWith("timeouts: connect 500ms, read 200ms, call 700ms)");
     }
 
     @Test

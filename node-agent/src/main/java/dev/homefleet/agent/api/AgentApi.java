@@ -2,6 +2,7 @@ package dev.homefleet.agent.api;
 
 import dev.homefleet.agent.system.HostMetrics;
 import dev.homefleet.agent.system.ListeningSockets;
+import dev.homefleet.core.config.CheckSpec;
 import dev.homefleet.core.config.MachineSpec;
 import dev.homefleet.core.config.ServiceSpec;
 import dev.homefleet.core.metrics.ListeningSocket;
@@ -10,23 +11,38 @@ import dev.homefleet.agent.service.Managers;
 import dev.homefleet.agent.service.ServiceManagers;
 import dev.homefleet.core.exec.CommandRunner;
 import dev.homefleet.core.exec.LocalCommandRunner;
+import dev.homefleet.core.probe.Probe;
+import dev.homefleet.core.probe.ProbeContext;
+import dev.homefleet.core.probe.ProbeResult;
+import dev.homefleet.core.probe.ProbeRunner;
+import dev.homefleet.core.probe.Probes;
 import dev.homefleet.core.service.ServiceManager;
 import dev.homefleet.core.service.ServiceState;
 import java.io.IOException;
-import java.util.Locale;
-import java.util.Optional;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import oshi.SystemInfo;
 
 /**
  * What the node agent answers, as plain Java: the HTTP server is one way in, a local control channel can be
  * another. Expected failures are {@link ApiException}s carrying the error code and a sentence.
+ *
+ * <p>What runs service checks is made at the first {@link #checks()}, so an agent nobody asks for checks keeps no
+ * thread for them; after that two stay (the socket group's and the HTTP client's selector) and the rest end when
+ * idle. {@link #close()} stops them.
  */
-public final class AgentApi {
+public final class AgentApi implements AutoCloseable {
 
     public static final int DEFAULT_LOG_LINES = 100;
     public static final int MAX_LOG_LINES = 10_000;
+    /** Command and manager checks running at once; a machine has a handful of services. */
+    static final int CHECK_CONCURRENCY = 8;
 
     private final MachineSpec machine;
     private final String version;
@@ -35,6 +51,8 @@ public final class AgentApi {
     private final ServiceManagers managers;
     private final CommandRunner local;
     private final long startedAtNanos = System.nanoTime();
+    private ProbeRunner probes;
+    private boolean closed;
 
     public AgentApi(MachineSpec machine, String version, HostMetrics metrics, ListeningSockets sockets,
             ServiceManagers managers, CommandRunner local) {
@@ -127,6 +145,71 @@ public final class AgentApi {
         }
         return new ServiceStatus(byPort.name(), byPort.manager(), byPort.port(), byPort.bind(), status, pid,
                 byPort.process(), reason, said, null);
+    }
+
+    /**
+     * Runs the {@code check} of every service fleet.yaml puts on this machine, all at once, and returns each
+     * result in file order; services without a check are left out. Each check is bounded by its own timeout, so the
+     * answer takes about as long as the slowest check. A manager check whose manager cannot be built (pm2's home
+     * directory unreadable) is a failed check saying why.
+     */
+    public List<ServiceCheck> checks() {
+        ProbeRunner runner = probeRunner();
+        Map<String, Probe> probes = new LinkedHashMap<>();
+        Map<String, ServiceCheck> unrunnable = new LinkedHashMap<>();
+        for (ServiceSpec service : machine.services().values()) {
+            CheckSpec check = service.check();
+            if (check == null) {
+                continue;
+            }
+            ProbeContext context = runner.context().withCommands(local);
+            if (check.manager()) {
+                Optional<ServiceManager> manager;
+                try {
+                    manager = managers.forService(machine, service, local);
+                } catch (IOException | RuntimeException e) {
+                    unrunnable.put(service.name(), failed(service, "manager: " + e.getMessage()));
+                    continue;
+                }
+                if (manager.isEmpty()) {
+                    unrunnable.put(service.name(), failed(service, "manager: a cron entry has no state to check"));
+                    continue;
+                }
+                context = context.withManager(manager.get());
+            }
+            probes.put(service.name(), Probes.of(check, context));
+        }
+        Map<String, ProbeResult> results = runner.runAll(probes);
+        return machine.services().values().stream()
+                .filter(service -> service.check() != null)
+                .map(service -> results.containsKey(service.name())
+                        ? ServiceCheck.of(service.name(), results.get(service.name()))
+                        : unrunnable.get(service.name()))
+                .toList();
+    }
+
+    private static ServiceCheck failed(ServiceSpec service, String detail) {
+        return ServiceCheck.of(service.name(), new ProbeResult(false, Duration.ZERO, detail, Instant.now()));
+    }
+
+    private synchronized ProbeRunner probeRunner() {
+        if (closed) {
+            throw new ApiException(ErrorCode.INTERNAL_ERROR, "the agent is stopping; ask again once it is back");
+        }
+        if (probes == null) {
+            probes = new ProbeRunner(CHECK_CONCURRENCY);
+        }
+        return probes;
+    }
+
+    /** Stops the threads that run checks. */
+    @Override
+    public synchronized void close() {
+        closed = true;
+        if (probes != null) {
+            probes.close();
+            probes = null;
+        }
     }
 
     /**

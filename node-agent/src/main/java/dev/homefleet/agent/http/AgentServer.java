@@ -141,6 +141,7 @@ public final class AgentServer implements AutoCloseable {
         config.routes.get("/v1/metrics", ctx -> ctx.json(api.metrics()));
         config.routes.get("/v1/ports", ctx -> ctx.json(api.ports()));
         config.routes.get("/v1/services", ctx -> ctx.json(api.services()));
+        config.routes.get("/v1/checks", ctx -> ctx.json(api.checks()));
         config.routes.post("/v1/services/{name}/restart", ctx -> api.restart(ctx.pathParam("name")));
         config.routes.get("/v1/services/{name}/logs",
                 ctx -> ctx.json(api.logs(ctx.pathParam("name"), lines(ctx.queryParam("lines")))));
@@ -148,7 +149,7 @@ public final class AgentServer implements AutoCloseable {
         config.routes.exception(ApiException.class, (e, ctx) -> fail(ctx, e.code(), e.getMessage()));
         config.routes.exception(EndpointNotFound.class, (e, ctx) -> fail(ctx, ErrorCode.NOT_FOUND,
                 "no such endpoint: " + ctx.method() + " " + abbreviate(ctx.path()) + "; the agent serves /v1/health, "
-                        + "/v1/metrics, /v1/ports, /v1/services and /v1/services/NAME/{restart,logs}"));
+                        + "/v1/metrics, /v1/ports, /v1/services, /v1/checks and /v1/services/NAME/{restart,logs}"));
         config.routes.exception(HttpResponseException.class, (e, ctx) -> {
             ErrorCode code = ErrorCode.forStatus(e.getStatus());
             String message = code == ErrorCode.PAYLOAD_TOO_LARGE ? tooLarge() : e.getMessage();

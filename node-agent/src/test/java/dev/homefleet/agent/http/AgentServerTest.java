@@ -119,8 +119,8 @@ class AgentServerTest {
     }
 
     @ParameterizedTest(name = "{0} {1}")
-    @CsvSource({"GET, /v1/metrics", "GET, /v1/ports", "GET, /v1/services", "POST, /v1/services/web/restart",
-            "GET, /v1/services/web/logs", "GET, /v1/nothing-here"})
+    @CsvSource({"GET, /v1/metrics", "GET, /v1/ports", "GET, /v1/services", "GET, /v1/checks",
+            "POST, /v1/services/web/restart", "GET, /v1/services/web/logs", "GET, /v1/nothing-here"})
     void every_other_route_answers_401_without_a_token_or_with_a_wrong_one(String method, String path)
             throws Exception {
         start();
