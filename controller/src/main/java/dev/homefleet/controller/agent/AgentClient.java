@@ -112,13 +112,33 @@ public final class AgentClient {
         return get("v1/checks", CHECKS, patient, longer);
     }
 
+    /**
+     * Restarts one service through its manager on the agent's machine ({@code POST /v1/services/NAME/restart}),
+     * waiting as long as a restart may take (the manager's stop grace and start settle).
+     */
+    public void restart(String service) throws IOException {
+        Duration wait = Duration.ofSeconds(60);
+        Timeouts longer = new Timeouts(timeouts.connect(), wait, wait.plus(timeouts.connect()));
+        OkHttpClient patient = http.newBuilder().readTimeout(longer.read()).callTimeout(longer.call()).build();
+        HttpUrl url = base.newBuilder().addPathSegment("v1").addPathSegment("services").addPathSegment(service)
+                .addPathSegment("restart").build();
+        call(url, null, patient, longer, true);
+    }
+
     private <T> T get(String path, JavaType type) throws IOException {
         return get(path, type, http, timeouts);
     }
 
     private <T> T get(String path, JavaType type, OkHttpClient http, Timeouts timeouts) throws IOException {
-        HttpUrl url = base.resolve(path);
+        return call(base.resolve(path), type, http, timeouts, false);
+    }
+
+    private <T> T call(HttpUrl url, JavaType type, OkHttpClient http, Timeouts timeouts, boolean post)
+            throws IOException {
         Request.Builder request = new Request.Builder().url(url).header("Accept", "application/json");
+        if (post) {
+            request.post(okhttp3.RequestBody.Companion.create(new byte[0], null));
+        }
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
@@ -127,6 +147,9 @@ public final class AgentClient {
             byte[] body = read(response.body(), agent);
             if (!response.isSuccessful()) {
                 throw refusal(agent, response, body);
+            }
+            if (type == null) {
+                return null;
             }
             try {
                 return JSON.readValue(body, type);
