@@ -36,6 +36,7 @@ public final class FleetCommand implements Runnable {
         line.addSubcommand(new StatusCommand(context));
         line.addSubcommand(JobsCommand.commandLine(context));
         line.addSubcommand(new ReportCommand(context));
+        line.addSubcommand(new RestartCommand(context));
         line.setExecutionExceptionHandler(new Errors());
         line.setExpandAtFiles(false); // an argument like @notes.txt is an argument, not a file to read
         line.setCaseInsensitiveEnumValuesAllowed(true);
