@@ -198,7 +198,7 @@ public final class ControllerDaemon implements AutoCloseable {
         state.update(s -> s.withCheckins(checkins.snapshot()));
         ticker.scheduleWithFixedDelay(this::tickCheckins, CHECKIN_TICK.toMillis(), CHECKIN_TICK.toMillis(),
                 TimeUnit.MILLISECONDS);
-        web = new ControllerWeb(options.host(), options.port(), options.tokens(),
+        web = new ControllerWeb(options.host(), options.port(), config.controller().checkinPort(), options.tokens(),
                 List.of(new CheckinRoutes(checkins)::register)).start();
         watcher = ConfigWatcher.start(options.configFile(), config, options.environment(),
                 options.reloadQuiet(), new Reloads());

@@ -24,12 +24,33 @@ public final class ControllerWeb implements AutoCloseable {
 
     private final Javalin app;
     private final Tokens tokens;
+    private final String host;
+    private final int requestedPort;
+    private final Integer checkinPort;
+    private ServerConnector main;
 
     public ControllerWeb(String host, int port, Tokens tokens, List<Consumer<JavalinConfig>> routes) {
+        this(host, port, null, tokens, routes);
+    }
+
+    /**
+     * @param checkinPort a second listener on 127.0.0.1 ({@code controller.checkin_port}), or null; being
+     *                    loopback, it needs no token
+     */
+    public ControllerWeb(String host, int port, Integer checkinPort, Tokens tokens,
+            List<Consumer<JavalinConfig>> routes) {
         this.tokens = tokens;
+        this.host = host;
+        this.requestedPort = port;
+        this.checkinPort = checkinPort;
         this.app = Javalin.create(config -> {
             config.jetty.host = host;
             config.jetty.port = port;
+            if (checkinPort != null) {
+                // Javalin adds no connector of its own once one is given, so both are ours.
+                config.jetty.addConnector((server, http) -> main = connector(server, http, host, port));
+                config.jetty.addConnector((server, http) -> connector(server, http, "127.0.0.1", checkinPort));
+            }
             config.http.maxRequestSize = MAX_BODY_BYTES;
             config.http.defaultContentType = "application/json";
             config.startup.showJavalinBanner = false;
@@ -58,8 +79,9 @@ public final class ControllerWeb implements AutoCloseable {
                 cause = cause.getCause();
             }
             if (cause != null) {
-                BindException bind = new BindException("cannot listen on " + host() + ":" + configuredPort()
-                        + ": " + cause.getMessage() + "; is another controller running? (fleet status)");
+                BindException bind = new BindException("cannot listen on " + host + ":" + requestedPort
+                        + (checkinPort == null ? "" : " and 127.0.0.1:" + checkinPort) + ": " + cause.getMessage()
+                        + "; is another controller (fleet status) or the old service on that port still running?");
                 bind.initCause(e);
                 throw bind;
             }
@@ -69,22 +91,19 @@ public final class ControllerWeb implements AutoCloseable {
     }
 
     public int port() {
-        return app.port();
+        return main != null ? main.getLocalPort() : app.port();
+    }
+
+    private static ServerConnector connector(org.eclipse.jetty.server.Server server,
+            org.eclipse.jetty.server.HttpConfiguration http, String host, int port) {
+        ServerConnector connector = new ServerConnector(server, new org.eclipse.jetty.server.HttpConnectionFactory(http));
+        connector.setHost(host);
+        connector.setPort(port);
+        return connector;
     }
 
     public String url() {
-        String host = host();
         return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port();
-    }
-
-    private String host() {
-        return app.jettyServer().server().getConnectors().length == 0 ? "?"
-                : String.valueOf(((ServerConnector) app.jettyServer().server().getConnectors()[0]).getHost());
-    }
-
-    private int configuredPort() {
-        return app.jettyServer().server().getConnectors().length == 0 ? -1
-                : ((ServerConnector) app.jettyServer().server().getConnectors()[0]).getPort();
     }
 
     private void authenticate(Context ctx) {

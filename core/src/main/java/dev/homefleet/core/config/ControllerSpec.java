@@ -7,13 +7,16 @@ import java.time.Duration;
 /**
  * The daemon on the main machine.
  *
- * @param bind where its HTTP API, dashboard and WebSocket listen: an address, or {@code loopback}, {@code lan},
- *             {@code tailscale}, {@code all}; anything beyond loopback needs {@link #tokens}
+ * @param bind        where its HTTP API, dashboard and WebSocket listen: an address, or {@code loopback},
+ *                    {@code lan}, {@code tailscale}, {@code all}; anything beyond loopback needs {@link #tokens}
+ * @param checkinPort a second listener on 127.0.0.1 for cron scripts that post to the port of the service
+ *                    homefleet replaces (clawd-status on 9010), so they keep working unchanged
  */
 public record ControllerSpec(
         @Required String machine,
         String bind,
         Integer port,
+        Integer checkinPort,
         String dataDir,
         String database,
         Retention retention,

@@ -58,6 +58,13 @@ final class Validator {
         }
         MachineSpec machine = machineRef("controller.machine", controller.machine());
         port("controller.port", controller.port());
+        if (controller.checkinPort() != null) {
+            port("controller.checkin_port", controller.checkinPort());
+            if (controller.checkinPort().equals(controller.port())) {
+                error("controller.checkin_port", "is the controller's own port; leave it out, or give the port "
+                        + "the cron scripts post to (clawd-status's 9010)");
+            }
+        }
         if (machine != null) {
             String bind = daemonBind("controller.bind", controller.bind(), machine);
             if (bind != null && !Binds.isLoopback(bind)) {

@@ -15,11 +15,15 @@ public record PortEntry(int port, String machine, String service, String bind, P
 
     public static final String CONTROLLER = "homefleet-controller";
     public static final String AGENT = "homefleet-agent";
+    public static final String CONTROLLER_CHECKINS = "homefleet-checkins";
 
     /** Where this port is written in fleet.yaml. */
     public String configPath() {
         if (service.equals(CONTROLLER)) {
             return "controller.port";
+        }
+        if (service.equals(CONTROLLER_CHECKINS)) {
+            return "controller.checkin_port";
         }
         if (service.equals(AGENT)) {
             return "machines." + machine + ".agent.port";

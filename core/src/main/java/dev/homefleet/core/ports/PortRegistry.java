@@ -43,6 +43,10 @@ public final class PortRegistry {
         if (controllerMachine != null) {
             declared.add(new PortEntry(config.controller().port(), controllerMachine.name(), PortEntry.CONTROLLER,
                     resolve(config.controller().bind(), controllerMachine), Protocol.TCP, "homefleet", null));
+            if (config.controller().checkinPort() != null) {
+                declared.add(new PortEntry(config.controller().checkinPort(), controllerMachine.name(),
+                        PortEntry.CONTROLLER_CHECKINS, Binds.LOOPBACK, Protocol.TCP, "homefleet", null));
+            }
         }
         for (MachineSpec machine : config.machines().values()) {
             if (machine.agent() != null) {
