@@ -46,7 +46,7 @@ class FleetCommandTest {
         Run run = fleet("validate");
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).endsWith("fleet.yaml: OK (4 machines, 16 services)\n");
-        assertThat(run.out()).contains("fleet.yaml:21:12: warning: controller.tokens.admin: ${HOMEFLEET_ADMIN_TOKEN} "
+        assertThat(run.out()).contains("fleet.yaml:24:12: warning: controller.tokens.admin: ${HOMEFLEET_ADMIN_TOKEN} "
                 + "is not set in this environment");
         assertThat(run.err()).isEmpty();
     }
