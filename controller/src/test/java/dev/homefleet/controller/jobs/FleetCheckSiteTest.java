@@ -198,6 +198,22 @@ class FleetCheckSiteTest {
     }
 
     @Test
+    void an_agent_whose_token_is_not_set_is_named_as_the_reason_a_machine_cannot_be_checked() throws Exception {
+        AgentServer agent = agent(boxServices("http://127.0.0.1:1/", 1));
+        FleetConfig config = Fleets.parse(Fleets.LAPTOP + """
+                  box:
+                    os: linux
+                    reach: {via: agent}
+                    agent: {port: %d, token: '${BOX_AGENT_TOKEN}'}
+                """.formatted(agent.port()) + boxServices("http://127.0.0.1:1/", 1).indent(4));
+        FleetCheckSite site = site(config);
+
+        assertThatThrownBy(() -> run(site, config, "box")).isInstanceOf(IOException.class)
+                .hasMessage("box's agent cannot be asked: its token is not set in the controller's environment or "
+                        + "its token file can be read by others (fleet validate says which)");
+    }
+
+    @Test
     void when_the_agent_does_not_answer_the_checks_run_over_ssh_curl_and_nc_on_the_machine() throws Exception {
         MinaServer ssh = ssh();
         SwitchableServer web = web();
