@@ -8,7 +8,6 @@ import dev.homefleet.controller.events.EventType;
 import dev.homefleet.controller.events.FleetEvent;
 import dev.homefleet.controller.reach.FleetReach;
 import dev.homefleet.controller.ssh.SshRunners;
-import dev.homefleet.controller.state.FleetState;
 import dev.homefleet.controller.state.FleetState.ServiceStatus;
 import dev.homefleet.controller.state.Health;
 import dev.homefleet.controller.state.StateHolder;
@@ -28,7 +27,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
 import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.AfterEach;
@@ -66,15 +64,10 @@ class ChecksJobTest {
     @TempDir
     Path home;
 
-    private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "checks-test");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService pool = Fleets.daemonPool("checks-test");
     private final EventBus bus = new EventBus();
     private final List<FleetEvent> events = new CopyOnWriteArrayList<>();
-    private final StateHolder state = new StateHolder(FleetState.empty(
-            new FleetState.ConfigStatus("fleet.yaml", Instant.now(), true, List.of())));
+    private final StateHolder state = Fleets.emptyState();
     private final MachineReachability reachability = new MachineReachability(bus, state);
     private final List<String> told = new CopyOnWriteArrayList<>();
     private final Set<String> gaveUp = ConcurrentHashMap.newKeySet();

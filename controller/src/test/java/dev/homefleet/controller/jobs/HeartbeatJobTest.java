@@ -25,7 +25,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -57,15 +56,10 @@ class HeartbeatJobTest {
     @TempDir
     Path home;
 
-    private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "heartbeat-test");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService pool = Fleets.daemonPool("heartbeat-test");
     private final EventBus bus = new EventBus();
     private final List<FleetEvent> events = new CopyOnWriteArrayList<>();
-    private final StateHolder state = new StateHolder(FleetState.empty(
-            new FleetState.ConfigStatus("fleet.yaml", Instant.now(), true, List.of())));
+    private final StateHolder state = Fleets.emptyState();
     /** Each machine's metrics for the next beat; a machine with none does not answer. */
     private final Map<String, MachineMetrics> metrics = new ConcurrentHashMap<>();
     private final List<String> asked = new CopyOnWriteArrayList<>();

@@ -12,7 +12,6 @@ import dev.homefleet.controller.state.StateHolder;
 import dev.homefleet.core.metrics.MachineMetrics;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
