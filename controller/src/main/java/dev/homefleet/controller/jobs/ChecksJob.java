@@ -8,6 +8,7 @@ import dev.homefleet.controller.state.FleetState.ServiceStatus;
 import dev.homefleet.controller.state.Health;
 import dev.homefleet.controller.state.StateHolder;
 import dev.homefleet.core.config.CheckSpec;
+import dev.homefleet.core.config.Durations;
 import dev.homefleet.core.config.FleetConfig;
 import dev.homefleet.core.config.MachineSpec;
 import dev.homefleet.core.config.ServiceSpec;
@@ -71,6 +72,7 @@ public final class ChecksJob implements Supplier<JobResult> {
     private final Predicate<String> gaveUp;
     private final ToIntFunction<String> restarts;
     private final Clock clock;
+    private final Duration slack;
     private final Map<String, Tracked> tracked = new ConcurrentHashMap<>();
 
     /**
@@ -80,6 +82,13 @@ public final class ChecksJob implements Supplier<JobResult> {
     public ChecksJob(Supplier<FleetConfig> config, CheckSite site, MachineReachability reachability, EventBus events,
             StateHolder state, ExecutorService pool, Listener listener, Predicate<String> gaveUp,
             ToIntFunction<String> restarts, Clock clock) {
+        this(config, site, reachability, events, state, pool, listener, gaveUp, restarts, clock, SLACK);
+    }
+
+    /** @param slack how much longer than its slowest check's timeout a machine's checks may take */
+    ChecksJob(Supplier<FleetConfig> config, CheckSite site, MachineReachability reachability, EventBus events,
+            StateHolder state, ExecutorService pool, Listener listener, Predicate<String> gaveUp,
+            ToIntFunction<String> restarts, Clock clock, Duration slack) {
         this.config = config;
         this.site = site;
         this.reachability = reachability;
@@ -90,21 +99,23 @@ public final class ChecksJob implements Supplier<JobResult> {
         this.gaveUp = gaveUp;
         this.restarts = restarts;
         this.clock = clock;
+        this.slack = slack;
     }
 
     /**
      * Starts from what a previous controller last said about each service ("machine/service" -> DOWN or UP), so a
      * restart neither announces an outage again nor misses a recovery: a service last known down is down until
-     * {@code rise} checks pass, and then {@code service.up} is published.
+     * {@code rise} checks pass, and then {@code service.up} is published. Gave-up counts as down; a service no
+     * longer in fleet.yaml is left out.
      */
     public void resume(Map<String, Health> lastKnown) {
         FleetConfig fleet = config.get();
         Instant now = clock.instant();
         lastKnown.forEach((key, health) -> {
             int slash = key.indexOf('/');
-            MachineSpec machine = fleet.machines().get(key.substring(0, slash));
+            MachineSpec machine = slash < 0 ? null : fleet.machines().get(key.substring(0, slash));
             CheckSpec spec = machine == null ? null : checks(machine).get(key.substring(slash + 1));
-            if (spec == null || health != Health.DOWN) {
+            if (spec == null || (health != Health.DOWN && health != Health.GAVE_UP)) {
                 return;
             }
             tracked.put(key, new Tracked(spec, RiseFall.restore(spec.fall(), spec.rise(), RiseFall.State.DOWN,
@@ -135,7 +146,7 @@ public final class ChecksJob implements Supplier<JobResult> {
                 continue;
             }
             Duration slowest = checks.values().stream().map(CheckSpec::timeout).max(Duration::compareTo).orElseThrow();
-            deadlines.put(machine.name(), slowest.plus(SLACK));
+            deadlines.put(machine.name(), slowest.plus(slack));
             runs.put(machine.name(), CompletableFuture.supplyAsync(() -> {
                 try {
                     return site.run(machine, checks);
@@ -157,8 +168,8 @@ public final class ChecksJob implements Supplier<JobResult> {
             } catch (TimeoutException e) {
                 run.getValue().cancel(true);
                 unreached.add(machine);
-                reachability.failed(machine, "its checks did not finish within " + deadlines.get(machine).toSeconds()
-                        + "s", clock.instant());
+                reachability.failed(machine, "its checks did not finish within "
+                        + Durations.format(deadlines.get(machine)), clock.instant());
                 continue;
             } catch (ExecutionException e) {
                 Throwable cause = e.getCause() instanceof java.io.UncheckedIOException u ? u.getCause() : e.getCause();

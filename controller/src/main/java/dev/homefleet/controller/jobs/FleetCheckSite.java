@@ -79,8 +79,13 @@ public final class FleetCheckSite implements ChecksJob.CheckSite {
             return new ChecksJob.Checked(agentFailure == null ? "ssh" : "ssh (agent: " + agentFailure.getMessage() + ")",
                     runHere(machine, checks, ssh, true));
         }
-        throw agentFailure != null ? agentFailure
-                : new IOException(machine.name() + " has no agent and is not reached over SSH; add an agent: block");
+        if (agentFailure != null) {
+            throw agentFailure;
+        }
+        throw new IOException(machine.agent() == null
+                ? machine.name() + " has no agent and is not reached over SSH; add an agent: block"
+                : machine.name() + "'s agent cannot be asked: its token is not set in the controller's environment or "
+                        + "its token file can be read by others (fleet validate says which)");
     }
 
     /** Runs the checks with {@code runner} as the machine's command line; {@code remote}: translate loopback probes. */

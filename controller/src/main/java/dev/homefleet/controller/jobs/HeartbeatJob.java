@@ -6,6 +6,7 @@ import dev.homefleet.controller.events.FleetEvent;
 import dev.homefleet.controller.reach.Reached;
 import dev.homefleet.controller.state.FleetState;
 import dev.homefleet.controller.state.StateHolder;
+import dev.homefleet.core.config.Durations;
 import dev.homefleet.core.config.FleetConfig;
 import dev.homefleet.core.config.FleetJson;
 import dev.homefleet.core.config.JobsSpec;
@@ -17,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,8 +28,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
@@ -37,6 +41,8 @@ import java.util.function.Supplier;
  * JSON where {@code write_json} says (Crabwalk's heartbeat modal reads it).
  */
 public final class HeartbeatJob implements Supplier<JobResult> {
+    /** A backstop: the agent and the SSH sweep have timeouts of their own, well inside it. */
+    static final Duration BEAT_TIMEOUT = Duration.ofMinutes(2);
 
     /** Where metrics come from; {@link dev.homefleet.controller.reach.FleetReach#metrics} in the daemon. */
     @FunctionalInterface
@@ -59,11 +65,22 @@ public final class HeartbeatJob implements Supplier<JobResult> {
     private final ExecutorService pool;
     private final Path home;
     private final Clock clock;
+    private final Duration beatTimeout;
     private final Set<String> over = ConcurrentHashMap.newKeySet();
+
+    /** What one machine's beat found. */
+    private record Beat(boolean answered, String warning) {}
 
     public HeartbeatJob(Supplier<FleetConfig> config, MetricsSource source, SampleSink samples,
             MachineReachability reachability, EventBus events, StateHolder state, ExecutorService pool, Path home,
             Clock clock) {
+        this(config, source, samples, reachability, events, state, pool, home, clock, BEAT_TIMEOUT);
+    }
+
+    /** @param beatTimeout how long all machines together may take to answer */
+    HeartbeatJob(Supplier<FleetConfig> config, MetricsSource source, SampleSink samples,
+            MachineReachability reachability, EventBus events, StateHolder state, ExecutorService pool, Path home,
+            Clock clock, Duration beatTimeout) {
         this.config = config;
         this.source = source;
         this.samples = samples;
@@ -73,6 +90,7 @@ public final class HeartbeatJob implements Supplier<JobResult> {
         this.pool = pool;
         this.home = home;
         this.clock = clock;
+        this.beatTimeout = beatTimeout;
     }
 
     @Override
@@ -81,25 +99,36 @@ public final class HeartbeatJob implements Supplier<JobResult> {
         JobsSpec.Heartbeat spec = fleet.jobs().heartbeat();
         List<String> machines = fleet.machines().values().stream().filter(HeartbeatJob::watched).map(MachineSpec::name)
                 .toList();
-        Map<String, CompletableFuture<String>> runs = new LinkedHashMap<>();
+        Map<String, CompletableFuture<Beat>> runs = new LinkedHashMap<>();
         for (String machine : machines) {
             runs.put(machine, CompletableFuture.supplyAsync(() -> beat(machine, spec.thresholds()), pool));
         }
         List<String> down = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
-        runs.forEach((machine, run) -> {
-            String problem;
+        long deadline = System.nanoTime() + beatTimeout.toNanos();
+        for (Map.Entry<String, CompletableFuture<Beat>> run : runs.entrySet()) {
+            String machine = run.getKey();
+            Beat beat;
             try {
-                problem = run.get(2, TimeUnit.MINUTES);
-            } catch (Exception e) {
-                problem = "no answer: " + e;
+                beat = run.getValue().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                run.getValue().cancel(true);
+                reachability.failed(machine, "its metrics did not come within " + Durations.format(beatTimeout),
+                        clock.instant());
+                beat = new Beat(false, null);
+            } catch (ExecutionException e) {
+                reachability.failed(machine, String.valueOf(e.getCause()), clock.instant());
+                beat = new Beat(false, null);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return JobResult.failed("interrupted");
             }
-            if (problem != null && problem.startsWith("down:")) {
+            if (!beat.answered()) {
                 down.add(machine);
-            } else if (problem != null) {
-                warnings.add(problem);
+            } else if (beat.warning() != null) {
+                warnings.add(beat.warning());
             }
-        });
+        }
         String written = "";
         if (spec.writeJson() != null) {
             Path file = dev.homefleet.core.config.Paths.expandHome(spec.writeJson(), home);
@@ -124,15 +153,14 @@ public final class HeartbeatJob implements Supplier<JobResult> {
         return machine.role() != MachineSpec.Role.CLIENT && machine.reach().via() != ReachSpec.Via.NONE;
     }
 
-    /** @return null when all is well, "down: ..." when the machine did not answer, else the warning */
-    private String beat(String machine, JobsSpec.Thresholds thresholds) {
+    private Beat beat(String machine, JobsSpec.Thresholds thresholds) {
         Instant at = clock.instant();
         Reached<MachineMetrics> reached;
         try {
             reached = source.metrics(machine);
         } catch (IOException | RuntimeException e) {
             reachability.failed(machine, e.getMessage() == null ? e.toString() : e.getMessage(), at);
-            return "down: " + e.getMessage();
+            return new Beat(false, null);
         }
         MachineMetrics metrics = reached.value();
         samples.sample(machine, at, metrics);
@@ -143,7 +171,7 @@ public final class HeartbeatJob implements Supplier<JobResult> {
         for (MachineMetrics.DiskUsage disk : metrics.disks()) {
             check(machine, "disk " + disk.mount(), disk.percent(), thresholds.diskPercent(), crossed, at);
         }
-        return crossed.isEmpty() ? null : machine + ": " + String.join(", ", crossed);
+        return new Beat(true, crossed.isEmpty() ? null : machine + ": " + String.join(", ", crossed));
     }
 
     private void check(String machine, String what, double percent, int threshold, List<String> crossed, Instant at) {

@@ -34,6 +34,11 @@ import org.slf4j.LoggerFactory;
  * <p>Misfires: a cron trigger uses {@code FIRE_ONCE_NOW} ({@code withMisfireHandlingInstructionFireAndProceed}),
  * an interval trigger {@code NOW_WITH_EXISTING_COUNT} (fire now, then every interval from now). Quartz only calls
  * a trigger misfired once it is later than its misfire threshold, set here to 5 s so a short pause is not a misfire.
+ *
+ * <p>That alone fires twice on wake: Quartz picks up a trigger shortly before it is due and waits for it, so when
+ * the machine sleeps during that wait the trigger fires late on wake, its next slot is already past, and the
+ * misfire fires it once more. So a run whose next slot is already due is skipped ({@link TaskJob}): the due one
+ * runs instead, and a sleep costs one run, whichever way Quartz meets it.
  */
 public final class JobScheduler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(JobScheduler.class);
@@ -214,6 +219,12 @@ public final class JobScheduler implements AutoCloseable {
                 return;
             }
             if (task == null) {
+                return;
+            }
+            Date next = context.getNextFireTime();
+            if (next != null && !next.after(new Date())) {
+                log.debug("job {}: skipping the run due at {}; its next run, due at {}, is already due",
+                        name, context.getScheduledFireTime().toInstant(), next.toInstant());
                 return;
             }
             runner = Thread.currentThread();

@@ -11,15 +11,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.eclipse.jetty.server.ServerConnector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The controller's HTTP server: {@code GET /health} for launchd and load balancers, and the routes other parts
  * register (check-in reports now; the API and dashboard later). A request from a loopback address needs no token;
  * one from anywhere else needs {@code Authorization: Bearer} with the viewer token to read or the admin token to
- * write. Errors are {@code {"error":{"code":...,"message":...}}}, unknown routes included.
+ * write. Errors are {@code {"error":{"code":...,"message":...}}}, unknown routes and failing handlers included.
  */
 public final class ControllerWeb implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ControllerWeb.class);
     public static final int MAX_BODY_BYTES = 64 * 1024;
 
     private final Javalin app;
@@ -27,6 +31,7 @@ public final class ControllerWeb implements AutoCloseable {
     private final String host;
     private final int requestedPort;
     private final Integer checkinPort;
+    private final Predicate<String> local;
     private ServerConnector main;
 
     public ControllerWeb(String host, int port, Tokens tokens, List<Consumer<JavalinConfig>> routes) {
@@ -39,10 +44,25 @@ public final class ControllerWeb implements AutoCloseable {
      */
     public ControllerWeb(String host, int port, Integer checkinPort, Tokens tokens,
             List<Consumer<JavalinConfig>> routes) {
+        this(host, port, checkinPort, tokens, routes, ControllerWeb::isLoopback);
+    }
+
+    /**
+     * @param local whether a request from this remote address is from this machine and needs no token; tests
+     *              that can only send from 127.0.0.1 pass one that says no, to see what the LAN sees
+     */
+    ControllerWeb(String host, int port, Tokens tokens, List<Consumer<JavalinConfig>> routes,
+            Predicate<String> local) {
+        this(host, port, null, tokens, routes, local);
+    }
+
+    private ControllerWeb(String host, int port, Integer checkinPort, Tokens tokens,
+            List<Consumer<JavalinConfig>> routes, Predicate<String> local) {
         this.tokens = tokens;
         this.host = host;
         this.requestedPort = port;
         this.checkinPort = checkinPort;
+        this.local = local;
         this.app = Javalin.create(config -> {
             config.jetty.host = host;
             config.jetty.port = port;
@@ -67,6 +87,12 @@ public final class ControllerWeb implements AutoCloseable {
             config.routes.exception(io.javalin.http.HttpResponseException.class, (e, ctx) -> error(ctx,
                     HttpStatus.forStatus(e.getStatus()), e.getStatus() == 413 ? "too_large" : "bad_request",
                     e.getStatus() == 413 ? "request bodies are limited to 64 KiB" : e.getMessage()));
+            config.routes.exception(Exception.class, (e, ctx) -> {
+                log.error("{} {} failed", ctx.method(), abbreviate(ctx.path()), e);
+                String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+                error(ctx, HttpStatus.INTERNAL_SERVER_ERROR, "internal", ctx.method() + " " + abbreviate(ctx.path())
+                        + " failed: " + why + "; the controller's log has the details");
+            });
         });
     }
 
@@ -107,7 +133,7 @@ public final class ControllerWeb implements AutoCloseable {
     }
 
     private void authenticate(Context ctx) {
-        if (ctx.path().equals("/health") || isLoopback(ctx.req().getRemoteAddr())) {
+        if (ctx.path().equals("/health") || local.test(ctx.req().getRemoteAddr())) {
             return;
         }
         var role = tokens.roleOf(ctx.header("Authorization"));

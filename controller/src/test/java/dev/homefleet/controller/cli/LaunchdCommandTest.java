@@ -302,14 +302,16 @@ class LaunchdCommandTest {
     }
 
     @Test
-    void install_controller_is_refused_while_this_fleet_has_no_controller_command_to_run() {
+    void install_controller_writes_the_controller_plist_that_runs_fleet_controller() throws Exception {
         Run run = mac(withJar("launchd", "install", "controller"));
 
-        assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.err()).isEqualTo("fleet: this fleet has no 'controller' command yet, so its LaunchAgent would "
-                + "fail at every start and be restarted every 10 s; see what it would run with: fleet launchd render "
-                + "controller\n");
-        assertThat(home.resolve("Library")).doesNotExist();
+        Path written = home.resolve("Library/LaunchAgents/dev.homefleet.controller.plist");
+        assertThat(run.err()).isEmpty();
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).startsWith("wrote " + written + "\n"
+                + "launchctl enable gui/501/dev.homefleet.controller\n"
+                + "launchctl bootstrap gui/501 " + written + "\n");
+        assertThat(parse(Files.readString(written)).programArguments()).endsWith("-jar", jar.toString(), "controller");
     }
 
     @Test
