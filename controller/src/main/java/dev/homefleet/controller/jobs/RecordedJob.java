@@ -57,11 +57,12 @@ public final class RecordedJob implements Runnable {
             log.warn("job {} failed: {}", name, e.toString());
             result = JobResult.failed(e.getMessage() == null ? e.toString() : e.getMessage());
         }
-        if (Thread.currentThread().isInterrupted()) {
+        boolean abandoned = Thread.currentThread().isInterrupted();
+        if (abandoned) {
             result = new JobResult(true, "abandoned at shutdown: " + result.summary(), result.details());
         }
         Instant end = clock.instant();
-        String outcome = result.failed() ? "failed" : "ok";
+        String outcome = abandoned ? "abandoned" : result.failed() ? "failed" : "ok";
         recorder.finished(runId, end, outcome, result.summary(), result.details());
         setState(start, end, outcome, result.summary());
         long millis = Duration.between(start, end).toMillis();

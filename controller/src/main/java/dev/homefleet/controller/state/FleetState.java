@@ -89,7 +89,7 @@ public record FleetState(
             Instant lastRestart) {}
 
     /**
-     * @param outcome "ok", "failed", "running", or null before the first run
+     * @param outcome "ok", "failed", "abandoned" (cut off at shutdown), "running", or null before the first run
      */
     public record JobStatus(String name, String schedule, Instant lastStart, Instant lastEnd, String outcome,
             String summary, Instant nextFire) {}
