@@ -123,7 +123,7 @@ public final class ControllerDaemon implements AutoCloseable {
     private final Set<String> knownConflicts = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final ControlServer control;
     private ControllerWeb web;
-    private ConfigWatcher watcher;
+    private volatile ConfigWatcher watcher;
     private volatile boolean closed;
 
     private ControllerDaemon(Options options) {
@@ -215,7 +215,22 @@ public final class ControllerDaemon implements AutoCloseable {
     }
 
     public FleetState state() {
-        return state.get();
+        return configInStep();
+    }
+
+    /**
+     * The snapshot, with its config line marked as matching the disk again when the watcher says so: a rejected
+     * fleet.yaml that is put back as it was, or saved valid without a change, is no edit to apply, so the watcher
+     * tells its listener nothing. The watcher's flag is read inside the update, which is retried if a rejection
+     * lands meanwhile, so a newer rejection is never overwritten.
+     */
+    private FleetState configInStep() {
+        ConfigWatcher watching = watcher;
+        if (watching == null || state.get().config().matchesDisk()) {
+            return state.get();
+        }
+        return state.update(s -> s.config().matchesDisk() || !watching.matchesDisk() ? s
+                : s.withConfig(new FleetState.ConfigStatus(s.config().path(), s.config().loadedAt(), true, List.of())));
     }
 
     public FleetConfig config() {
@@ -420,6 +435,7 @@ public final class ControllerDaemon implements AutoCloseable {
         try {
             checkins.evaluate(clock.instant());
             state.update(s -> s.withCheckins(checkins.snapshot()));
+            configInStep();
         } catch (RuntimeException e) {
             log.warn("evaluating check-ins failed: {}", e.toString());
         }
