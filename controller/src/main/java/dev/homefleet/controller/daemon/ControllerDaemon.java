@@ -114,8 +114,10 @@ public final class ControllerDaemon implements AutoCloseable {
     private final ExecutorService pool;
     private final JobScheduler scheduler;
     private final MachineReachability reachability;
-    private final RestartBudget budget;
-    private final Healer healer;
+    /** Replaced with the healer when an edit changes jobs.healer's limits; see {@link #healerFor}. */
+    private volatile RestartBudget budget;
+    private volatile Healer healer;
+    private volatile JobsSpec.Healer healerLimits;
     private final ChecksJob checks;
     private final HeartbeatJob heartbeat;
     private final CheckinTracker checkins;
@@ -148,11 +150,11 @@ public final class ControllerDaemon implements AutoCloseable {
         this.pool = Executors.newCachedThreadPool(daemonThreads("homefleet-work"));
         this.scheduler = new JobScheduler("homefleet-controller", 4);
         this.reachability = new MachineReachability(bus, state);
-        JobsSpec.Healer healerSpec = config.jobs().healer();
-        List<FleetEvent> history = store.events(clock.instant().minus(healerSpec.budgetWindow()), null, 100_000);
-        this.budget = RestartBudget.fromHistory(history, healerSpec.restartBudget(), healerSpec.budgetWindow(), clock);
-        this.healer = Healer.of(healerSpec, budget, this::restart, this::verify, bus);
-        this.checks = new ChecksJob(() -> config, (machine, specs) -> site().run(machine, specs), reachability, bus, state, pool, new ChecksJob.Listener() {}, budget::gaveUp,
+        this.healerLimits = config.jobs().healer();
+        this.budget = budgetFromHistory(healerLimits);
+        this.healer = Healer.of(healerLimits, budget, this::restart, this::verify, bus);
+        this.checks = new ChecksJob(() -> config, (machine, specs) -> site().run(machine, specs), reachability, bus,
+                state, pool, new ChecksJob.Listener() {}, key -> budget.gaveUp(key),
                 key -> budget.used(key, clock.instant()), clock);
         this.checks.resume(lastServiceStates(store));
         this.heartbeat = new HeartbeatJob(() -> config, machine -> reach.metrics(machine), store::sample, reachability,
@@ -190,7 +192,7 @@ public final class ControllerDaemon implements AutoCloseable {
                 scheduler.runNow(HEALER);
             }
         });
-        bus.subscribe("restart budget", budget::onEvent);
+        bus.subscribe("restart budget", event -> budget.onEvent(event));
         bus.subscribe("service restarts", this::showRestart);
         scheduleJobs(config, Set.copyOf(JOBS));
         scheduler.start();
@@ -319,6 +321,7 @@ public final class ControllerDaemon implements AutoCloseable {
     private record JobDef(String name, Schedule schedule, boolean enabled, Supplier<JobResult> work, boolean quiet) {}
 
     private JobResult heal() {
+        Healer current = healerFor(config.jobs().healer());
         List<DownService> down = new ArrayList<>();
         for (MachineStatus machine : state.get().machines().values()) {
             for (ServiceStatus service : machine.services().values()) {
@@ -327,10 +330,35 @@ public final class ControllerDaemon implements AutoCloseable {
                 }
             }
         }
-        HealerReport report = healer.heal(down, clock.instant());
+        HealerReport report = current.heal(down, clock.instant());
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("lines", report.lines());
         return JobResult.ok(report.summary(), details);
+    }
+
+    /**
+     * The healer under {@code limits}. An edit of restart_budget, budget_window or max_restarts_per_run takes effect
+     * at the healer's next run, its only user (runs never overlap): the budget is rebuilt from the stored events under
+     * the new limits, as a controller started with them would rebuild it.
+     */
+    private Healer healerFor(JobsSpec.Healer limits) {
+        JobsSpec.Healer was = healerLimits;
+        if (limits.restartBudget() != was.restartBudget() || !limits.budgetWindow().equals(was.budgetWindow())
+                || limits.maxRestartsPerRun() != was.maxRestartsPerRun()) {
+            RestartBudget rebuilt = budgetFromHistory(limits);
+            budget = rebuilt;
+            healer = Healer.of(limits, rebuilt, this::restart, this::verify, bus);
+            healerLimits = limits;
+            log.info("healer limits now {} restarts in {}, {} per run", limits.restartBudget(),
+                    dev.homefleet.core.config.Durations.format(limits.budgetWindow()), limits.maxRestartsPerRun());
+        }
+        return healer;
+    }
+
+    /** The restarts and gave-ups of the stored events still inside the window of {@code limits}. */
+    private RestartBudget budgetFromHistory(JobsSpec.Healer limits) {
+        List<FleetEvent> history = store.events(clock.instant().minus(limits.budgetWindow()), null, 100_000);
+        return RestartBudget.fromHistory(history, limits.restartBudget(), limits.budgetWindow(), clock);
     }
 
     private void restart(String machineName, String serviceName) throws Exception {
@@ -461,11 +489,14 @@ public final class ControllerDaemon implements AutoCloseable {
                     + m.outcome().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + " (" + m.detail() + ")"));
             state.update(s -> s.withConfig(new FleetState.ConfigStatus(options.configFile().toString(),
                     clock.instant(), true, List.of())).withCheckins(checkins.snapshot()));
+            // The probe runner is made once with jobs.checks.concurrency; the healer's limits follow at its next run.
+            boolean restartNeeded = diff.controllerChanged()
+                    || before.jobs().checks().concurrency() != next.jobs().checks().concurrency();
             bus.publish(FleetEvent.of(EventType.CONFIG_APPLIED).at(clock.instant()).subject("fleet.yaml")
                     .message("fleet.yaml applied: " + diff.changes().size() + " change(s)"
-                            + (diff.controllerChanged() ? "; some need a restart of fleet controller" : ""))
+                            + (restartNeeded ? "; some need a restart of fleet controller" : ""))
                     .data("changes", lines).data("rescheduled", List.copyOf(rescheduled))
-                    .data("restart_needed", diff.controllerChanged()).build());
+                    .data("restart_needed", restartNeeded).build());
             log.debug("reloaded {} (was {} services, now {})", options.configFile(), before.serviceCount(),
                     next.serviceCount());
         }

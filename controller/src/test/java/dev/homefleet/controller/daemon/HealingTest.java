@@ -97,6 +97,32 @@ class HealingTest {
     }
 
     @Test
+    void an_edit_of_the_healers_limits_is_applied_live_at_its_next_run() throws Exception {
+        int port = Loopback.freePort();
+        String reporting = LocalFleet.head() + fleet.nodeService("web", port, "")
+                + jobs("@every 1s").replace("    restart_budget: 2\n", "    restart_budget: 2\n    max_restarts_per_run: 0\n");
+        fleet.write(reporting);
+        ProcessServiceManager web = fleet.startService("web", port);
+        fleet.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> fleet.service("web").map(s -> s.health() == Health.UP)
+                .orElse(false));
+        assertThat(Loopback.signal(web.status().pid(), "KILL")).isTrue();
+        fleet.awaitEvent(EventType.SERVICE_DOWN, "web", Duration.ofSeconds(10));
+        await().atMost(Duration.ofSeconds(10)).until(() -> fleet.daemon().store().jobRuns("healer", 100).stream()
+                .anyMatch(r -> "1 deferred".equals(r.summary())));
+
+        fleet.write(reporting.replace("max_restarts_per_run: 0", "max_restarts_per_run: 1"));
+
+        FleetEvent applied = fleet.awaitEventOfType(EventType.CONFIG_APPLIED, Duration.ofSeconds(10));
+        assertThat(applied.data().get("changes")).asList()
+                .containsExactly("changed job jobs.healer: max_restarts_per_run 0 -> 1");
+        assertThat(applied.data()).containsEntry("restart_needed", false);
+        fleet.awaitEvent(EventType.SERVICE_RESTARTED, "web", Duration.ofSeconds(20));
+        fleet.awaitEvent(EventType.SERVICE_UP, "web", Duration.ofSeconds(10));
+        assertThat(Loopback.get(port)).contains("ok");
+    }
+
+    @Test
     void a_service_that_crashes_at_every_start_is_restarted_until_its_budget_is_spent_then_given_up_on()
             throws Exception {
         fleet.write(LocalFleet.head() + """

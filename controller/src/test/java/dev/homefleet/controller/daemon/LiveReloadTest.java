@@ -146,6 +146,17 @@ class LiveReloadTest {
     }
 
     @Test
+    void an_edit_that_only_a_restart_can_apply_is_listed_with_restart_needed() {
+        fleet.write(good.replace("  checks:\n", "  checks:\n    concurrency: 8\n"));
+
+        FleetEvent applied = fleet.awaitEventOfType(EventType.CONFIG_APPLIED, RELOAD);
+        assertThat(applied.data().get("changes")).asList().singleElement().asString()
+                .startsWith("changed job jobs.checks: ").contains("concurrency");
+        assertThat(applied.data()).containsEntry("restart_needed", true);
+        assertThat(applied.message()).endsWith("; some need a restart of fleet controller");
+    }
+
+    @Test
     void a_changed_port_of_a_process_service_is_moved_live_the_new_port_answers_and_the_old_is_closed()
             throws Exception {
         int newPort = Loopback.freePort();
