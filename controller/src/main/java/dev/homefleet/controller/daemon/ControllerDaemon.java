@@ -374,11 +374,14 @@ public final class ControllerDaemon implements AutoCloseable {
                 agent.get().restart(serviceName);
                 return;
             } catch (IOException e) {
-                if (machine.reach().via() != dev.homefleet.core.config.ReachSpec.Via.SSH) {
+                // Only a machine reached through its agent alone has no other way; locally or over SSH the
+                // manager is there to ask.
+                if (machine.reach().via() == dev.homefleet.core.config.ReachSpec.Via.AGENT) {
                     throw e;
                 }
-                log.info("restarting {}/{} over SSH: its agent did not answer ({})", machineName, serviceName,
-                        e.getMessage());
+                log.info("restarting {}/{} through its manager{}: its agent did not answer ({})", machineName,
+                        serviceName, machine.reach().via() == dev.homefleet.core.config.ReachSpec.Via.SSH
+                                ? " over SSH" : "", e.getMessage());
             }
         }
         Optional<ServiceManager> manager = managers.forService(machine, service, reach.commands(machineName));

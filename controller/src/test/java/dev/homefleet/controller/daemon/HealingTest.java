@@ -99,7 +99,15 @@ class HealingTest {
     @Test
     void an_edit_of_the_healers_limits_is_applied_live_at_its_next_run() throws Exception {
         int port = Loopback.freePort();
-        String reporting = LocalFleet.head() + fleet.nodeService("web", port, "")
+        // The controller's machine also declares an agent, which is not running: the healer restarts through the
+        // process manager here instead.
+        String withAgent = LocalFleet.head().replace("    services:\n", """
+                    agent:
+                      port: %d
+                      bind: loopback
+                    services:
+                """.formatted(Loopback.freePort()));
+        String reporting = withAgent + fleet.nodeService("web", port, "")
                 + jobs("@every 1s").replace("    restart_budget: 2\n", "    restart_budget: 2\n    max_restarts_per_run: 0\n");
         fleet.write(reporting);
         ProcessServiceManager web = fleet.startService("web", port);
