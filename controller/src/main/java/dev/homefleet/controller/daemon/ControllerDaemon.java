@@ -85,7 +85,10 @@ public final class ControllerDaemon implements AutoCloseable {
     public static final String HEALER = "healer";
     public static final String CLEANER = "cleaner";
     public static final List<String> JOBS = List.of(CHECKS, HEARTBEAT, HEALER, CLEANER);
-    static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(8);
+    /** How long running jobs get to finish at a stop; with {@link #ABANDON_WAIT} and the rest, within 10 s. */
+    static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(7);
+    /** How long an interrupted job gets to record that it was abandoned before the store closes. */
+    static final Duration ABANDON_WAIT = Duration.ofSeconds(1);
     static final Duration CHECKIN_TICK = Duration.ofSeconds(5);
 
     /**
@@ -563,6 +566,20 @@ public final class ControllerDaemon implements AutoCloseable {
         };
     }
 
+    /** Waits a little for interrupted jobs to record their end, so no run is left "running" in the store. */
+    private void awaitAbandoned() {
+        long deadline = System.nanoTime() + ABANDON_WAIT.toNanos();
+        while (state.get().jobs().values().stream().anyMatch(j -> "running".equals(j.outcome()))
+                && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
     /** Stops within about {@link #SHUTDOWN_GRACE}: running jobs finish or are abandoned; the store closes last. */
     @Override
     public synchronized void close() {
@@ -584,6 +601,9 @@ public final class ControllerDaemon implements AutoCloseable {
         reach.close();
         http.dispatcher().executorService().shutdown();
         http.connectionPool().evictAll();
+        if (!finished) {
+            awaitAbandoned();
+        }
         try {
             bus.publish(FleetEvent.of(EventType.CONTROLLER_STOPPED).at(clock.instant())
                     .message("controller stopped" + (finished ? "" : "; running jobs were abandoned")).build());

@@ -208,7 +208,14 @@ final class LocalFleet implements AutoCloseable {
                 }
             }
         }
-        int strays = Loopback.killAll(marker);
-        assertThat(strays).as("processes of %s left running after the test", marker).isZero();
+        // A stopped service's supervisor (whose command line holds the marker too) records the end, then exits.
+        try {
+            await().atMost(Duration.ofSeconds(5)).until(() -> Loopback.pids(marker).isEmpty());
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            List<String> left = Loopback.pids(marker).stream().map(pid -> pid + " " + ProcessHandle.of(pid)
+                    .flatMap(h -> h.info().commandLine()).orElse("?")).toList();
+            Loopback.killAll(marker);
+            assertThat(left).as("processes of %s left running after the test", marker).isEmpty();
+        }
     }
 }

@@ -140,6 +140,8 @@ class StatusAndJobsTest {
         assertThat(woken.outcome()).isEqualTo(JobRun.OK);
         assertThat(woken.summary()).as("woken by service.down, it may restart nothing (max 0 per run)")
                 .contains("1 deferred");
+        assertThat(woken.details().get("lines")).as("what it did").asList().singleElement().asString()
+                .startsWith("here/broken: deferred to the next run");
 
         LocalFleet.Run jobs = fleet.fleet("jobs", "--socket", socket);
         assertThat(jobs.exitCode()).isZero();
