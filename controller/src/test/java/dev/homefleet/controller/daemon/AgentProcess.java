@@ -22,9 +22,14 @@ final class AgentProcess implements AutoCloseable {
         this.log = log;
     }
 
+    /** The HOME the agent started in {@code dir} runs with: its process services keep their files there. */
+    static Path home(Path dir) throws IOException {
+        return Files.createDirectories(dir.resolve("agent-home"));
+    }
+
     /** Starts the agent of {@code machine} on {@code port} and waits until it answers. */
     static AgentProcess start(Path fleetFile, String machine, int port, Path dir) throws IOException {
-        Path home = Files.createDirectories(dir.resolve("agent-home"));
+        Path home = home(dir);
         Path log = dir.resolve("agent.log");
         Process process = Loopback.java(home, "dev.homefleet.agent.AgentMain", List.of("agent", "--config",
                 fleetFile.toString(), "--machine", machine, "--port", Integer.toString(port), "--bind", Loopback.HOST,

@@ -97,6 +97,44 @@ class HealingTest {
     }
 
     @Test
+    void a_killed_service_on_a_worker_is_seen_down_through_its_agent_restarted_by_it_and_up_again()
+            throws Exception {
+        int port = Loopback.freePort();
+        int agentPort = Loopback.freePort();
+        fleet.write(LocalFleet.head() + """
+                  worker:
+                    os: linux
+                    reach:
+                      via: agent
+                    agent:
+                      port: %d
+                      bind: loopback
+                    services:
+                """.formatted(agentPort) + fleet.nodeService("web", port, "") + jobs("@every 1h"));
+        ProcessServiceManager web = fleet.process("worker", "web", AgentProcess.home(dir));
+        try (AgentProcess agent = AgentProcess.start(fleet.file, "worker", agentPort, dir)) {
+            LocalFleet.startService(web, port);
+            long firstPid = web.status().pid();
+            fleet.start();
+            await().atMost(Duration.ofSeconds(10)).until(() -> fleet.daemon().state().machines().containsKey("worker")
+                    && fleet.daemon().state().machines().get("worker").services().containsKey("web"));
+
+            assertThat(Loopback.signal(firstPid, "KILL")).isTrue();
+
+            FleetEvent down = fleet.awaitEvent(EventType.SERVICE_DOWN, "web", Duration.ofSeconds(10));
+            assertThat(down.machine()).isEqualTo("worker");
+            FleetEvent restarted = fleet.awaitEvent(EventType.SERVICE_RESTARTED, "web", Duration.ofSeconds(20));
+            assertThat(restarted.data()).as(agent.log()).containsEntry("verified", true);
+            fleet.awaitEvent(EventType.SERVICE_UP, "web", Duration.ofSeconds(10));
+            assertThat(Loopback.get(port)).contains("ok");
+            assertThat(web.status().pid()).as("restarted by the agent's process manager, in its HOME").isPositive()
+                    .isNotEqualTo(firstPid);
+        } finally {
+            web.stop();
+        }
+    }
+
+    @Test
     void an_edit_of_the_healers_limits_is_applied_live_at_its_next_run() throws Exception {
         int port = Loopback.freePort();
         // The controller's machine also declares an agent, which is not running: the healer restarts through the

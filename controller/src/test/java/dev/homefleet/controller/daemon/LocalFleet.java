@@ -146,9 +146,19 @@ final class LocalFleet implements AutoCloseable {
         return ProcessServiceManager.of(service, spec.manager(), runner);
     }
 
+    /** The process manager of a service of another machine whose agent runs with {@code agentHome} as HOME. */
+    ProcessServiceManager process(String machine, String service, Path agentHome) {
+        ServiceSpec spec = load().machines().get(machine).services().get(service);
+        return ProcessServiceManager.of(service, spec.manager(),
+                LocalCommandRunner.builder().environment("HOME", agentHome.toString()).build());
+    }
+
     /** Starts a process service with PORT in its environment and waits until it answers. */
     ProcessServiceManager startService(String service, int port) throws IOException {
-        ProcessServiceManager manager = process(service);
+        return startService(process(service), port);
+    }
+
+    static ProcessServiceManager startService(ProcessServiceManager manager, int port) throws IOException {
         manager.setEnvironment(Map.of("PORT", Integer.toString(port)));
         manager.start();
         await().atMost(Duration.ofSeconds(10)).until(() -> Loopback.get(port).isPresent());
