@@ -35,8 +35,8 @@ import picocli.CommandLine.Spec;
         description = {"Run the controller: the checks, heartbeat, healer and cleaner jobs, check-ins, the history in "
                 + "SQLite, live reload of fleet.yaml, the local socket for `fleet status` and the HTTP server.",
                 "Runs until SIGTERM or SIGINT, then finishes or abandons running jobs within 10 s."},
-        footer = {"", "Exit codes: 0 stopped by a signal, 1 invalid fleet file or cannot listen, 2 bad usage or "
-                + "a bind beyond loopback without tokens."})
+        footer = {"", "Exit codes: 143 once stopped by SIGTERM and 130 by SIGINT (the JVM's codes for those signals), "
+                + "1 invalid fleet file or cannot listen, 2 bad usage or a bind beyond loopback without tokens."})
 final class ControllerCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(ControllerCommand.class);
     private final CliContext context;

@@ -85,7 +85,10 @@ public final class ControllerDaemon implements AutoCloseable {
     public static final String HEALER = "healer";
     public static final String CLEANER = "cleaner";
     public static final List<String> JOBS = List.of(CHECKS, HEARTBEAT, HEALER, CLEANER);
-    static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(8);
+    /** How long running jobs get to finish at a stop; with {@link #ABANDON_WAIT} and the rest, within 10 s. */
+    static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(7);
+    /** How long an interrupted job gets to record that it was abandoned before the store closes. */
+    static final Duration ABANDON_WAIT = Duration.ofSeconds(1);
     static final Duration CHECKIN_TICK = Duration.ofSeconds(5);
 
     /**
@@ -114,8 +117,10 @@ public final class ControllerDaemon implements AutoCloseable {
     private final ExecutorService pool;
     private final JobScheduler scheduler;
     private final MachineReachability reachability;
-    private final RestartBudget budget;
-    private final Healer healer;
+    /** Replaced with the healer when an edit changes jobs.healer's limits; see {@link #healerFor}. */
+    private volatile RestartBudget budget;
+    private volatile Healer healer;
+    private volatile JobsSpec.Healer healerLimits;
     private final ChecksJob checks;
     private final HeartbeatJob heartbeat;
     private final CheckinTracker checkins;
@@ -123,7 +128,7 @@ public final class ControllerDaemon implements AutoCloseable {
     private final Set<String> knownConflicts = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final ControlServer control;
     private ControllerWeb web;
-    private ConfigWatcher watcher;
+    private volatile ConfigWatcher watcher;
     private volatile boolean closed;
 
     private ControllerDaemon(Options options) {
@@ -148,11 +153,11 @@ public final class ControllerDaemon implements AutoCloseable {
         this.pool = Executors.newCachedThreadPool(daemonThreads("homefleet-work"));
         this.scheduler = new JobScheduler("homefleet-controller", 4);
         this.reachability = new MachineReachability(bus, state);
-        JobsSpec.Healer healerSpec = config.jobs().healer();
-        List<FleetEvent> history = store.events(clock.instant().minus(healerSpec.budgetWindow()), null, 100_000);
-        this.budget = RestartBudget.fromHistory(history, healerSpec.restartBudget(), healerSpec.budgetWindow(), clock);
-        this.healer = Healer.of(healerSpec, budget, this::restart, this::verify, bus);
-        this.checks = new ChecksJob(() -> config, (machine, specs) -> site().run(machine, specs), reachability, bus, state, pool, new ChecksJob.Listener() {}, budget::gaveUp,
+        this.healerLimits = config.jobs().healer();
+        this.budget = budgetFromHistory(healerLimits);
+        this.healer = Healer.of(healerLimits, budget, this::restart, this::verify, bus);
+        this.checks = new ChecksJob(() -> config, (machine, specs) -> site().run(machine, specs), reachability, bus,
+                state, pool, new ChecksJob.Listener() {}, key -> budget.gaveUp(key),
                 key -> budget.used(key, clock.instant()), clock);
         this.checks.resume(lastServiceStates(store));
         this.heartbeat = new HeartbeatJob(() -> config, machine -> reach.metrics(machine), store::sample, reachability,
@@ -190,7 +195,7 @@ public final class ControllerDaemon implements AutoCloseable {
                 scheduler.runNow(HEALER);
             }
         });
-        bus.subscribe("restart budget", budget::onEvent);
+        bus.subscribe("restart budget", event -> budget.onEvent(event));
         bus.subscribe("service restarts", this::showRestart);
         scheduleJobs(config, Set.copyOf(JOBS));
         scheduler.start();
@@ -215,7 +220,22 @@ public final class ControllerDaemon implements AutoCloseable {
     }
 
     public FleetState state() {
-        return state.get();
+        return configInStep();
+    }
+
+    /**
+     * The snapshot, with its config line marked as matching the disk again when the watcher says so: a rejected
+     * fleet.yaml that is put back as it was, or saved valid without a change, is no edit to apply, so the watcher
+     * tells its listener nothing. The watcher's flag is read inside the update, which is retried if a rejection
+     * lands meanwhile, so a newer rejection is never overwritten.
+     */
+    private FleetState configInStep() {
+        ConfigWatcher watching = watcher;
+        if (watching == null || state.get().config().matchesDisk()) {
+            return state.get();
+        }
+        return state.update(s -> s.config().matchesDisk() || !watching.matchesDisk() ? s
+                : s.withConfig(new FleetState.ConfigStatus(s.config().path(), s.config().loadedAt(), true, List.of())));
     }
 
     public FleetConfig config() {
@@ -304,6 +324,7 @@ public final class ControllerDaemon implements AutoCloseable {
     private record JobDef(String name, Schedule schedule, boolean enabled, Supplier<JobResult> work, boolean quiet) {}
 
     private JobResult heal() {
+        Healer current = healerFor(config.jobs().healer());
         List<DownService> down = new ArrayList<>();
         for (MachineStatus machine : state.get().machines().values()) {
             for (ServiceStatus service : machine.services().values()) {
@@ -312,10 +333,35 @@ public final class ControllerDaemon implements AutoCloseable {
                 }
             }
         }
-        HealerReport report = healer.heal(down, clock.instant());
+        HealerReport report = current.heal(down, clock.instant());
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("lines", report.lines());
         return JobResult.ok(report.summary(), details);
+    }
+
+    /**
+     * The healer under {@code limits}. An edit of restart_budget, budget_window or max_restarts_per_run takes effect
+     * at the healer's next run, its only user (runs never overlap): the budget is rebuilt from the stored events under
+     * the new limits, as a controller started with them would rebuild it.
+     */
+    private Healer healerFor(JobsSpec.Healer limits) {
+        JobsSpec.Healer was = healerLimits;
+        if (limits.restartBudget() != was.restartBudget() || !limits.budgetWindow().equals(was.budgetWindow())
+                || limits.maxRestartsPerRun() != was.maxRestartsPerRun()) {
+            RestartBudget rebuilt = budgetFromHistory(limits);
+            budget = rebuilt;
+            healer = Healer.of(limits, rebuilt, this::restart, this::verify, bus);
+            healerLimits = limits;
+            log.info("healer limits now {} restarts in {}, {} per run", limits.restartBudget(),
+                    dev.homefleet.core.config.Durations.format(limits.budgetWindow()), limits.maxRestartsPerRun());
+        }
+        return healer;
+    }
+
+    /** The restarts and gave-ups of the stored events still inside the window of {@code limits}. */
+    private RestartBudget budgetFromHistory(JobsSpec.Healer limits) {
+        List<FleetEvent> history = store.events(clock.instant().minus(limits.budgetWindow()), null, 100_000);
+        return RestartBudget.fromHistory(history, limits.restartBudget(), limits.budgetWindow(), clock);
     }
 
     private void restart(String machineName, String serviceName) throws Exception {
@@ -331,11 +377,14 @@ public final class ControllerDaemon implements AutoCloseable {
                 agent.get().restart(serviceName);
                 return;
             } catch (IOException e) {
-                if (machine.reach().via() != dev.homefleet.core.config.ReachSpec.Via.SSH) {
+                // Only a machine reached through its agent alone has no other way; locally or over SSH the
+                // manager is there to ask.
+                if (machine.reach().via() == dev.homefleet.core.config.ReachSpec.Via.AGENT) {
                     throw e;
                 }
-                log.info("restarting {}/{} over SSH: its agent did not answer ({})", machineName, serviceName,
-                        e.getMessage());
+                log.info("restarting {}/{} through its manager{}: its agent did not answer ({})", machineName,
+                        serviceName, machine.reach().via() == dev.homefleet.core.config.ReachSpec.Via.SSH
+                                ? " over SSH" : "", e.getMessage());
             }
         }
         Optional<ServiceManager> manager = managers.forService(machine, service, reach.commands(machineName));
@@ -420,6 +469,7 @@ public final class ControllerDaemon implements AutoCloseable {
         try {
             checkins.evaluate(clock.instant());
             state.update(s -> s.withCheckins(checkins.snapshot()));
+            configInStep();
         } catch (RuntimeException e) {
             log.warn("evaluating check-ins failed: {}", e.toString());
         }
@@ -445,11 +495,14 @@ public final class ControllerDaemon implements AutoCloseable {
                     + m.outcome().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + " (" + m.detail() + ")"));
             state.update(s -> s.withConfig(new FleetState.ConfigStatus(options.configFile().toString(),
                     clock.instant(), true, List.of())).withCheckins(checkins.snapshot()));
+            // The probe runner is made once with jobs.checks.concurrency; the healer's limits follow at its next run.
+            boolean restartNeeded = diff.controllerChanged()
+                    || before.jobs().checks().concurrency() != next.jobs().checks().concurrency();
             bus.publish(FleetEvent.of(EventType.CONFIG_APPLIED).at(clock.instant()).subject("fleet.yaml")
                     .message("fleet.yaml applied: " + diff.changes().size() + " change(s)"
-                            + (diff.controllerChanged() ? "; some need a restart of fleet controller" : ""))
+                            + (restartNeeded ? "; some need a restart of fleet controller" : ""))
                     .data("changes", lines).data("rescheduled", List.copyOf(rescheduled))
-                    .data("restart_needed", diff.controllerChanged()).build());
+                    .data("restart_needed", restartNeeded).build());
             log.debug("reloaded {} (was {} services, now {})", options.configFile(), before.serviceCount(),
                     next.serviceCount());
         }
@@ -513,6 +566,20 @@ public final class ControllerDaemon implements AutoCloseable {
         };
     }
 
+    /** Waits a little for interrupted jobs to record their end, so no run is left "running" in the store. */
+    private void awaitAbandoned() {
+        long deadline = System.nanoTime() + ABANDON_WAIT.toNanos();
+        while (state.get().jobs().values().stream().anyMatch(j -> "running".equals(j.outcome()))
+                && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
     /** Stops within about {@link #SHUTDOWN_GRACE}: running jobs finish or are abandoned; the store closes last. */
     @Override
     public synchronized void close() {
@@ -534,6 +601,9 @@ public final class ControllerDaemon implements AutoCloseable {
         reach.close();
         http.dispatcher().executorService().shutdown();
         http.connectionPool().evictAll();
+        if (!finished) {
+            awaitAbandoned();
+        }
         try {
             bus.publish(FleetEvent.of(EventType.CONTROLLER_STOPPED).at(clock.instant())
                     .message("controller stopped" + (finished ? "" : "; running jobs were abandoned")).build());
