@@ -27,15 +27,31 @@ final class ControllerSocket {
             return new ControllerSocket(context.workingDirectory().resolve(socket));
         }
         try {
-            LoadResult result = options.load(context);
+            Path file = options.locate(context);
+            LoadResult result = ConfigOptions.load(context, file);
             if (result.ok()) {
                 return new ControllerSocket(Paths.expandHome(result.config().controller().dataDir(), context.home())
                         .resolve(FILE));
+            }
+            // A broken edit is exactly when one asks the controller what runs: read data_dir as plain YAML.
+            String dataDir = dataDirOf(file);
+            if (dataDir != null) {
+                return new ControllerSocket(Paths.expandHome(dataDir, context.home()).resolve(FILE));
             }
         } catch (ConfigOptions.NoConfigException e) {
             // no fleet file here: the default place is the best guess
         }
         return new ControllerSocket(context.home().resolve(".homefleet").resolve(FILE));
+    }
+
+    private static String dataDirOf(Path file) {
+        try {
+            JsonNode dir = dev.homefleet.core.config.FleetJson.yaml().readTree(file.toFile()).path("controller")
+                    .path("data_dir");
+            return dir.isTextual() && !dir.asText().isBlank() ? dir.asText() : null;
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     Path path() {

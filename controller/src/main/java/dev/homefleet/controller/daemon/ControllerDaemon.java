@@ -90,6 +90,7 @@ public final class ControllerDaemon implements AutoCloseable {
     /** How long an interrupted job gets to record that it was abandoned before the store closes. */
     static final Duration ABANDON_WAIT = Duration.ofSeconds(1);
     static final Duration CHECKIN_TICK = Duration.ofSeconds(5);
+    static final Duration OLD_REACH_GRACE = Duration.ofMinutes(2);
 
     /**
      * @param configFile  the fleet.yaml that is watched
@@ -484,7 +485,8 @@ public final class ControllerDaemon implements AutoCloseable {
             FleetReach old = reach;
             reach = newReach(next);
             config = next;
-            old.close();
+            // A checks or healer run may still be using the old connections; they go once it has surely ended.
+            ticker.schedule(old::close, OLD_REACH_GRACE.toMillis(), TimeUnit.MILLISECONDS);
             Set<String> rescheduled = new LinkedHashSet<>(diff.changedJobs());
             rescheduled.retainAll(JOBS);
             scheduleJobs(next, rescheduled);
