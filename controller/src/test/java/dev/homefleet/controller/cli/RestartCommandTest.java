@@ -3,7 +3,13 @@ package dev.homefleet.controller.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.homefleet.agent.service.Managers;
 import dev.homefleet.controller.cli.FleetCli.Run;
+import dev.homefleet.core.config.FleetConfig;
+import dev.homefleet.core.config.FleetConfigLoader;
+import dev.homefleet.core.config.MachineSpec;
+import dev.homefleet.core.exec.CommandRunner;
+import dev.homefleet.core.exec.LocalCommandRunner;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -54,11 +60,16 @@ class RestartCommandTest {
                 """.formatted(port, port));
     }
 
+    /** Stops the service through its own manager, which also waits for its supervisor to finish writing. */
     @AfterEach
-    void stop() {
-        if (home != null) {
-            fleet("exec", "here", "--", "pkill", "-f", "restart-test");
+    void stop() throws IOException {
+        if (home == null) {
+            return;
         }
+        FleetConfig config = new FleetConfigLoader(Map.of()).load(dir.resolve("fleet.yaml")).config();
+        MachineSpec here = config.machines().get("here");
+        CommandRunner runner = LocalCommandRunner.builder().environment("HOME", home.toString()).build();
+        Managers.standard().forService(here, here.services().get("web"), runner).orElseThrow().stop();
     }
 
     @Test

@@ -110,7 +110,7 @@ class ControllerProcessTest {
                 .singleElement().asString().contains("running jobs were abandoned");
         assertThat(ControllerProcess.query(fleet.database(),
                 "SELECT outcome || ': ' || summary FROM job_runs WHERE job = 'checks' ORDER BY id DESC LIMIT 1"))
-                .singleElement().asString().startsWith("failed: abandoned at shutdown");
+                .singleElement().asString().startsWith("abandoned: abandoned at shutdown");
         assertThat(ControllerProcess.query(fleet.database(), "SELECT COUNT(*) FROM job_runs WHERE outcome = 'running'"))
                 .containsExactly("0");
         try (Store store = Store.open(fleet.database())) {
