@@ -172,11 +172,15 @@ public final class TelegramNotifier implements AutoCloseable {
 
     /** The bot's poller for this notifier; not started. Its replies go through this outbox. */
     public BotPoller bot(FleetView fleet) {
+        return bot(fleet, BotPoller.LONG_POLL);
+    }
+
+    BotPoller bot(FleetView fleet, Duration longPoll) {
         BotCommands commands = new BotCommands(() -> spec, fleet, mutes, clock, zone, (chat, html) -> {
             outbox.add(chat, html, Outbox.Priority.REPLY, clock.instant());
             sender.wake();
         });
-        return new BotPoller(api, db, commands, sleeper, BotPoller.LONG_POLL);
+        return new BotPoller(api, db, commands, sleeper, longPoll);
     }
 
     public Mutes mutes() {

@@ -42,7 +42,7 @@ public final class BotPoller implements AutoCloseable {
     private final Sleeper sleeper;
     private final Duration longPoll;
     private Thread thread;
-    private volatile boolean stopped = true;
+    private volatile boolean stopped;
     private boolean knowsMe;
     private int failures;
     private int conflicts;
@@ -111,7 +111,7 @@ public final class BotPoller implements AutoCloseable {
         try {
             updates = api.getUpdates(offset(), longPoll);
         } catch (BotApiException e) {
-            if (!stopped || thread == null) {
+            if (!stopped) { // a stop cancels the poll: that failure is no news
                 sleeper.sleep(backoff(e));
             }
             return 0;
@@ -161,7 +161,7 @@ public final class BotPoller implements AutoCloseable {
             }
             default -> {
                 failures++;
-                if (failures == 1 && !stopped) {
+                if (failures == 1) {
                     log.warn("Telegram bot: {}; retrying with backoff", e.getMessage());
                 }
                 Duration wait = FIRST_BACKOFF.multipliedBy(1L << Math.min(failures - 1, 6));
