@@ -54,15 +54,22 @@ public final class Mutes {
     public Map<String, Instant> active() {
         long now = clock.millis();
         return db.locked("read mutes", c -> {
-            try (PreparedStatement purge = c.prepareStatement("DELETE FROM mutes WHERE until <= ?")) {
-                purge.setLong(1, now);
-                purge.executeUpdate();
-            }
             Map<String, Instant> out = new LinkedHashMap<>();
+            boolean expired = false;
             try (PreparedStatement s = c.prepareStatement("SELECT target, until FROM mutes ORDER BY until, target");
                     ResultSet rows = s.executeQuery()) {
                 while (rows.next()) {
-                    out.put(rows.getString(1), Instant.ofEpochMilli(rows.getLong(2)));
+                    if (rows.getLong(2) <= now) {
+                        expired = true;
+                    } else {
+                        out.put(rows.getString(1), Instant.ofEpochMilli(rows.getLong(2)));
+                    }
+                }
+            }
+            if (expired) { // written only when there is something to forget: this runs for every alert
+                try (PreparedStatement purge = c.prepareStatement("DELETE FROM mutes WHERE until <= ?")) {
+                    purge.setLong(1, now);
+                    purge.executeUpdate();
                 }
             }
             return out;

@@ -62,6 +62,7 @@ public final class OutboxSender implements Runnable {
     private volatile boolean stopped;
     private Instant retryAt;
     private int failures;
+    private volatile String lastError;
 
     public OutboxSender(Outbox outbox, BotApi api, Clock clock, Sleeper sleeper, Duration perChat) {
         this.outbox = Objects.requireNonNull(outbox, "outbox");
@@ -98,11 +99,18 @@ public final class OutboxSender implements Runnable {
         }
         failures = 0;
         retryAt = null;
+        lastError = null;
         return new Step.Sent(message);
+    }
+
+    /** Why the last try failed (free of the token), or null after a success. */
+    public String lastError() {
+        return lastError;
     }
 
     private Step failed(Message message, BotApiException e) {
         Instant now = clock.instant();
+        lastError = e.getMessage();
         switch (e.kind()) {
             case RATE_LIMITED -> {
                 Duration wait = e.retryAfter() != null ? e.retryAfter() : backoff(++failures);
@@ -207,6 +215,9 @@ public final class OutboxSender implements Runnable {
                 Thread.currentThread().interrupt();
                 return;
             } catch (AlertDbException e) {
+                if (stopped) {
+                    return; // closed under a send in flight: the message stays queued for the next start
+                }
                 log.error("the alert outbox cannot be read or written: {}; trying again in {}s", e.getMessage(),
                         MAX_BACKOFF.toSeconds());
                 try {

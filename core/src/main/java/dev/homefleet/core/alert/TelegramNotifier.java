@@ -52,6 +52,7 @@ public final class TelegramNotifier implements AutoCloseable {
     private final ZoneId zone;
     private ScheduledExecutorService ticker;
     private Thread senderThread;
+    private boolean tickFailing;
 
     /**
      * Opens {@code database} (the alert outbox, e.g. {@code DATA_DIR/alerts.db}) and talks to
@@ -237,8 +238,16 @@ public final class TelegramNotifier implements AutoCloseable {
     private void safeTick() {
         try {
             tick();
+            if (tickFailing) {
+                log.info("Telegram alerts: due messages are queued again");
+                tickFailing = false;
+            }
         } catch (RuntimeException e) {
-            log.error("Telegram alerts: could not queue due messages: {}", e.getMessage());
+            if (!tickFailing) { // once, not every second
+                log.error("Telegram alerts: could not queue due messages: {}; retrying every {}s", e.getMessage(),
+                        TICK.toSeconds());
+                tickFailing = true;
+            }
         }
     }
 

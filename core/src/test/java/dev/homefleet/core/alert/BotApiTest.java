@@ -12,28 +12,17 @@ import dev.homefleet.core.alert.telegram.Update;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
-import okhttp3.OkHttpClient;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The Bot API client against a local server that answers as Telegram documents. */
-class BotApiTest {
+class BotApiTest extends TelegramTestBase {
 
-    private final FakeTime time = new FakeTime();
-    private final FakeBotApi telegram;
-    private final OkHttpClient http = new OkHttpClient();
-    private final BotApi api;
+    private BotApi api;
 
-    BotApiTest() throws Exception {
-        telegram = new FakeBotApi(time);
-        api = new BotApi(telegram.url(), new BotToken(FakeBotApi.TOKEN), http);
-    }
-
-    @AfterEach
-    void stop() {
-        telegram.close();
-        http.dispatcher().executorService().shutdown();
-        http.connectionPool().evictAll();
+    @BeforeEach
+    void client() {
+        api = api();
     }
 
     @Test

@@ -5,38 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.homefleet.core.alert.FakeBotApi.Answer;
 import dev.homefleet.core.alert.bot.BotPoller;
 import dev.homefleet.core.alert.bot.FleetView;
-import dev.homefleet.core.alert.store.AlertDb;
-import dev.homefleet.core.alert.telegram.BotApi;
-import dev.homefleet.core.alert.telegram.BotToken;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The bot: answers only allowed chats, restarts only for admins who confirm, and never handles an update twice. */
-class BotTest {
+class BotTest extends TelegramTestBase {
 
-    @TempDir
-    Path dir;
-
-    private final FakeTime time = new FakeTime();
-    private final OkHttpClient http = new OkHttpClient();
-    private final FakeBotApi telegram;
-    private final Specs spec;
     private final Fleet fleet = new Fleet();
-    private TelegramNotifier notifier;
     private BotPoller bot;
-
-    BotTest() throws Exception {
-        telegram = new FakeBotApi(time);
-        spec = Specs.telegram(telegram.url());
-    }
 
     /** The fleet as the controller would show it; records restarts. */
     static final class Fleet implements FleetView {
@@ -78,22 +59,17 @@ class BotTest {
     }
 
     @AfterEach
-    void stop() {
+    void stopBot() {
         if (bot != null) {
             bot.stop();
         }
-        if (notifier != null) {
-            notifier.close();
-        }
-        telegram.close();
-        http.dispatcher().executorService().shutdown();
-        http.connectionPool().evictAll();
     }
 
-    private void open() {
-        notifier = new TelegramNotifier(spec.build(), new BotApi(telegram.url(), new BotToken(FakeBotApi.TOKEN), http),
-                AlertDb.open(dir.resolve("alerts.db")), time, time, OutboxSender.DEFAULT_PER_CHAT);
+    @Override
+    TelegramNotifier open() {
+        super.open();
         bot = notifier.bot(fleet, Duration.ZERO);
+        return notifier;
     }
 
     /** Polls once and delivers the replies: what the chat shows by then. */

@@ -7,51 +7,15 @@ import dev.homefleet.core.alert.FakeBotApi.Sent;
 import dev.homefleet.core.alert.OutboxSender.Step;
 import dev.homefleet.core.alert.store.AlertDb;
 import dev.homefleet.core.alert.store.Outbox;
-import dev.homefleet.core.alert.telegram.BotApi;
-import dev.homefleet.core.alert.telegram.BotToken;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
-import okhttp3.OkHttpClient;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Nothing lost: the outbox, retries and Telegram's limits, in simulated time against a local Bot API. */
-class DeliveryTest {
-
-    @TempDir
-    Path dir;
-
-    private final FakeTime time = new FakeTime();
-    private final OkHttpClient http = new OkHttpClient();
-    private final FakeBotApi telegram;
-    private final Specs spec;
-    private TelegramNotifier notifier;
-
-    DeliveryTest() throws Exception {
-        telegram = new FakeBotApi(time);
-        spec = Specs.telegram(telegram.url());
-    }
-
-    @AfterEach
-    void stop() {
-        if (notifier != null) {
-            notifier.close();
-        }
-        telegram.close();
-        http.dispatcher().executorService().shutdown();
-        http.connectionPool().evictAll();
-    }
-
-    private TelegramNotifier open() {
-        notifier = new TelegramNotifier(spec.build(), new BotApi(telegram.url(), new BotToken(FakeBotApi.TOKEN), http),
-                AlertDb.open(dir.resolve("alerts.db")), time, time, OutboxSender.DEFAULT_PER_CHAT);
-        return notifier;
-    }
+class DeliveryTest extends TelegramTestBase {
 
     @Test
     void a_60s_outage_with_50_alerts_delivers_them_all_after_recovery_in_order_and_none_twice() throws Exception {

@@ -2,57 +2,21 @@ package dev.homefleet.core.alert;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.homefleet.core.alert.store.AlertDb;
-import dev.homefleet.core.alert.telegram.BotApi;
-import dev.homefleet.core.alert.telegram.BotToken;
 import dev.homefleet.core.config.AlertsSpec.Day;
 import dev.homefleet.core.config.AlertsSpec.Maintenance;
 import dev.homefleet.core.config.AlertsSpec.Severity;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import okhttp3.OkHttpClient;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Messages a person can act on, and no more of them than needed: one per incident, one per burst, held through
  * maintenance, filtered and muted as fleet.yaml says. Simulated time starts Saturday 2025-06-07 14:00 UTC.
  */
-class NoNoiseTest {
+class NoNoiseTest extends TelegramTestBase {
 
     private static final Duration AFTER_BURST = Duration.ofSeconds(31);
-
-    @TempDir
-    Path dir;
-
-    private final FakeTime time = new FakeTime();
-    private final OkHttpClient http = new OkHttpClient();
-    private final FakeBotApi telegram;
-    private final Specs spec;
-    private TelegramNotifier notifier;
-
-    NoNoiseTest() throws Exception {
-        telegram = new FakeBotApi(time);
-        spec = Specs.telegram(telegram.url());
-    }
-
-    @AfterEach
-    void stop() {
-        if (notifier != null) {
-            notifier.close();
-        }
-        telegram.close();
-        http.dispatcher().executorService().shutdown();
-        http.connectionPool().evictAll();
-    }
-
-    private void open() {
-        notifier = new TelegramNotifier(spec.build(), new BotApi(telegram.url(), new BotToken(FakeBotApi.TOKEN), http),
-                AlertDb.open(dir.resolve("alerts.db")), time, time, OutboxSender.DEFAULT_PER_CHAT);
-    }
 
     private Instant now() {
         return time.instant();

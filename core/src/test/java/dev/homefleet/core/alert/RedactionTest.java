@@ -4,39 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.homefleet.core.alert.FakeBotApi.Answer;
 import dev.homefleet.core.alert.bot.BotPoller;
-import dev.homefleet.core.alert.store.AlertDb;
-import dev.homefleet.core.alert.telegram.BotApi;
-import dev.homefleet.core.alert.telegram.BotToken;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import okhttp3.OkHttpClient;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The bot token is in every request URL; it must never reach a log line or the outbox's records. */
-class RedactionTest {
+class RedactionTest extends TelegramTestBase {
 
     private static final String SECRET_PART = FakeBotApi.TOKEN.substring(FakeBotApi.TOKEN.indexOf(':') + 1);
-
-    @TempDir
-    Path dir;
-
-    private final FakeTime time = new FakeTime();
-    private final OkHttpClient http = new OkHttpClient();
-    private final FakeBotApi telegram;
-
-    RedactionTest() throws Exception {
-        telegram = new FakeBotApi(time);
-    }
-
-    @AfterEach
-    void stop() {
-        telegram.close();
-        http.dispatcher().executorService().shutdown();
-        http.connectionPool().evictAll();
-    }
 
     @Test
     void no_log_line_and_no_refused_message_record_holds_the_token() throws Exception {
@@ -46,11 +21,8 @@ class RedactionTest {
         telegram.script("sendMessage", Answer.error(400, "Bad Request: " + url + " chat not found"));
         telegram.script("getUpdates", Answer.error(409, "Conflict at " + url));
         telegram.script("getUpdates", Answer.error(401, "Unauthorized " + FakeBotApi.TOKEN));
-        Specs spec = Specs.telegram(telegram.url());
-        try (LogCapture logs = new LogCapture();
-                TelegramNotifier notifier = new TelegramNotifier(spec.build(),
-                        new BotApi(telegram.url(), new BotToken(FakeBotApi.TOKEN), http),
-                        AlertDb.open(dir.resolve("alerts.db")), time, time, OutboxSender.DEFAULT_PER_CHAT)) {
+        open();
+        try (LogCapture logs = new LogCapture()) {
             notifier.queueTest("one");
             notifier.queueTest("two");
             notifier.sender().drain(20);

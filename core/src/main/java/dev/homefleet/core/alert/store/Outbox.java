@@ -79,6 +79,18 @@ public final class Outbox {
         });
     }
 
+    /** Whether message {@code id} is still waiting. */
+    public boolean contains(long id) {
+        return db.locked("read the outbox", c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM outbox WHERE id = ?")) {
+                s.setLong(1, id);
+                try (ResultSet row = s.executeQuery()) {
+                    return row.next();
+                }
+            }
+        });
+    }
+
     /** Telegram accepted it: it leaves the outbox. */
     public void delivered(long id) {
         db.locked("remove a sent message", c -> {
