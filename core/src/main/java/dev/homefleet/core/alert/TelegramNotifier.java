@@ -171,7 +171,10 @@ public final class TelegramNotifier implements AutoCloseable {
         return ids;
     }
 
-    /** The bot's poller for this notifier; not started. Its replies go through this outbox. */
+    /**
+     * The bot's poller for this notifier, not started: see {@link BotPoller} for who may run one. Its replies go
+     * through this outbox; stop it before closing the notifier.
+     */
     public BotPoller bot(FleetView fleet) {
         return bot(fleet, BotPoller.LONG_POLL);
     }
