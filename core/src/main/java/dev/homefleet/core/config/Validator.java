@@ -9,10 +9,14 @@ import dev.homefleet.core.ports.PortRegistry;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -443,12 +447,138 @@ final class Validator {
         if (telegram == null) {
             return;
         }
-        url("alerts.telegram.api_url", telegram.apiUrl());
-        secretSet("alerts.telegram.bot_token", telegram.botToken(), "no Telegram alert can be sent");
+        String path = "alerts.telegram";
+        url(path + ".api_url", telegram.apiUrl());
+        secretSet(path + ".bot_token", telegram.botToken(), "no Telegram alert can be sent");
         if (telegram.chatIds().isEmpty()) {
-            warning("alerts.telegram", "chat_ids is empty, so alerts go nowhere; add the chat id your bot "
+            warning(path, "chat_ids is empty, so alerts go nowhere; add the chat id your bot "
                     + "should write to (send the bot a message, then read message.chat.id from the Bot API's "
                     + "getUpdates)");
+        }
+        for (int i = 0; i < telegram.events().size(); i++) {
+            eventType(path + ".events[" + i + "]", telegram.events().get(i));
+        }
+        for (int i = 0; i < telegram.muted().size(); i++) {
+            serviceRef(path + ".muted[" + i + "]", telegram.muted().get(i));
+        }
+        positive(path + ".fold_window", telegram.foldWindow());
+        positive(path + ".remind_every", telegram.remindEvery());
+        if (telegram.burstWindow().compareTo(telegram.foldWindow()) > 0) {
+            error(path + ".burst_window", "burst_window " + Durations.format(telegram.burstWindow())
+                    + " is longer than fold_window " + Durations.format(telegram.foldWindow())
+                    + "; a burst is gathered within seconds, so make it shorter (the default is 30s)");
+        }
+        ZoneId zone = zone(path + ".timezone", telegram.timezone(), ZoneId.systemDefault());
+        for (int i = 0; i < telegram.maintenance().size(); i++) {
+            maintenance(path + ".maintenance[" + i + "]", telegram.maintenance().get(i), zone);
+        }
+    }
+
+    private void eventType(String path, String type) {
+        String wanted = type.strip();
+        if (wanted.endsWith(".*")) {
+            String prefix = wanted.substring(0, wanted.length() - 1);
+            List<String> prefixes = AlertsSpec.EVENT_TYPES.stream()
+                    .map(t -> t.substring(0, t.indexOf('.') + 1) + "*").distinct().toList();
+            if (AlertsSpec.EVENT_TYPES.stream().noneMatch(t -> t.startsWith(prefix))) {
+                error(path, "no event type starts with '" + prefix + "'" + Suggest.hint(wanted, prefixes));
+            }
+        } else if (!AlertsSpec.EVENT_TYPES.contains(wanted)) {
+            error(path, "'" + type + "' is not an event type" + Suggest.closest(wanted, AlertsSpec.EVENT_TYPES)
+                    .map(c -> "; did you mean '" + c + "'?")
+                    .orElse("; write one such as service.down, or a group such as service.*"));
+        }
+    }
+
+    private void maintenance(String path, AlertsSpec.Maintenance window, ZoneId fallback) {
+        ZoneId zone = zone(path + ".timezone", window.timezone(), fallback);
+        if (window.recurring() || index.written(path + ".days")) { // days written but unreadable: reported
+            if (window.until() != null) {
+                error(path + ".until", "until is for one-off windows; a window with days repeats, so it ends at "
+                        + "to (HH:MM)");
+            }
+            if (window.from() == null || window.to() == null && window.until() == null) {
+                error(path, "a window with days needs from and to, times of day such as from: \"02:00\" and "
+                        + "to: \"04:00\"");
+            }
+            LocalTime from = time(path + ".from", window.from());
+            LocalTime to = time(path + ".to", window.to());
+            if (from != null && from.equals(to)) {
+                error(path + ".to", "from and to are both " + window.to() + ", so the window is empty; to before "
+                        + "from runs past midnight");
+            }
+        } else {
+            if (window.to() != null) {
+                error(path + ".to", "to is for windows that repeat on days; a one-off window ends at until "
+                        + "(a date and time), or add days: [...]");
+            }
+            if (window.from() == null || window.until() == null) {
+                error(path, "a window needs days with from and to (it repeats), or from and until, dates and "
+                        + "times (once)");
+            }
+            Instant from = dateTime(path + ".from", window.from(), zone);
+            Instant until = dateTime(path + ".until", window.until(), zone);
+            if (from != null && until != null && !until.isAfter(from)) {
+                error(path + ".until", "until (" + window.until() + ") is not after from (" + window.from() + ")");
+            }
+        }
+        for (int i = 0; i < window.machines().size(); i++) {
+            machineRef(path + ".machines[" + i + "]", window.machines().get(i));
+        }
+        for (int i = 0; i < window.services().size(); i++) {
+            serviceRef(path + ".services[" + i + "]", window.services().get(i));
+        }
+    }
+
+    /** NAME (a service on any machine) or MACHINE/NAME. */
+    private void serviceRef(String path, String ref) {
+        int slash = ref.indexOf('/');
+        if (slash >= 0) {
+            MachineSpec machine = machineRef(path, ref.substring(0, slash));
+            String name = ref.substring(slash + 1);
+            if (machine != null && !machine.services().containsKey(name)) {
+                error(path, "no service '" + name + "' on " + machine.name()
+                        + Suggest.hint(name, machine.services().keySet()));
+            }
+            return;
+        }
+        Set<String> all = new TreeSet<>();
+        config.machines().values().forEach(m -> all.addAll(m.services().keySet()));
+        if (!all.contains(ref)) {
+            error(path, "no service named '" + ref + "' on any machine" + Suggest.hint(ref, all));
+        }
+    }
+
+    private ZoneId zone(String path, String text, ZoneId fallback) {
+        try {
+            return WindowTimes.zone(text, fallback);
+        } catch (IllegalArgumentException e) {
+            error(path, e.getMessage());
+            return fallback;
+        }
+    }
+
+    private LocalTime time(String path, String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return WindowTimes.timeOfDay(text);
+        } catch (IllegalArgumentException e) {
+            error(path, e.getMessage());
+            return null;
+        }
+    }
+
+    private Instant dateTime(String path, String text, ZoneId zone) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return WindowTimes.dateTime(text, zone);
+        } catch (IllegalArgumentException e) {
+            error(path, e.getMessage());
+            return null;
         }
     }
 

@@ -31,7 +31,8 @@ class FleetYamlDocsTest {
         String docs = Files.readString(Path.of("..", "docs", "fleet-yaml.md"));
         for (Class<?> type : new Class<?>[] {MachineSpec.Os.class, MachineSpec.Role.class, ReachSpec.Via.class,
                 SshSpec.Shell.class, ManagerSpec.Type.class, ManagerSpec.Domain.class, ServiceSpec.Protocol.class,
-                FailoverSpec.Action.Operation.class, AlertsSpec.Severity.class}) {
+                FailoverSpec.Action.Operation.class, AlertsSpec.Severity.class,
+                AlertsSpec.Day.class}) {
             assertThat(Binder.enumNames(type)).allSatisfy(name -> assertThat(docs).contains("`" + name + "`"));
         }
     }
