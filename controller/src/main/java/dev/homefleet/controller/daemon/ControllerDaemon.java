@@ -2,6 +2,9 @@ package dev.homefleet.controller.daemon;
 
 import dev.homefleet.agent.service.Managers;
 import dev.homefleet.agent.service.ServiceManagers;
+import dev.homefleet.controller.alert.ControllerAlerts;
+import dev.homefleet.controller.alert.EventAlerts;
+import dev.homefleet.controller.alert.StateFleetView;
 import dev.homefleet.controller.apply.PortMove;
 import dev.homefleet.controller.apply.PortMover;
 import dev.homefleet.controller.checkin.CheckinRoutes;
@@ -35,6 +38,8 @@ import dev.homefleet.controller.state.StateHolder;
 import dev.homefleet.controller.store.Store;
 import dev.homefleet.controller.web.ControllerWeb;
 import dev.homefleet.controller.web.Tokens;
+import dev.homefleet.core.alert.TelegramNotifier;
+import dev.homefleet.core.alert.bot.BotPoller;
 import dev.homefleet.core.config.CheckSpec;
 import dev.homefleet.core.config.FleetConfig;
 import dev.homefleet.core.config.JobsSpec;
@@ -129,6 +134,8 @@ public final class ControllerDaemon implements AutoCloseable {
     private final Set<String> knownConflicts = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final ControlServer control;
     private ControllerWeb web;
+    private Optional<TelegramNotifier> telegram = Optional.empty();
+    private BotPoller bot;
     private volatile ConfigWatcher watcher;
     private volatile boolean closed;
 
@@ -198,6 +205,7 @@ public final class ControllerDaemon implements AutoCloseable {
         });
         bus.subscribe("restart budget", event -> budget.onEvent(event));
         bus.subscribe("service restarts", this::showRestart);
+        startTelegram();
         scheduleJobs(config, Set.copyOf(JOBS));
         scheduler.start();
         checkins.evaluate(clock.instant());
@@ -214,6 +222,25 @@ public final class ControllerDaemon implements AutoCloseable {
                 .data("url", web.url()).build());
         scheduler.runNow(CHECKS);
         scheduler.runNow(HEARTBEAT);
+    }
+
+    /**
+     * Alerts go to Telegram through an outbox (nothing is lost while Telegram or the network is away), and the bot
+     * answers in the allowed chats. The controller owns the bot token's one poller; the standby's watchdog polls
+     * only while the controller's machine is down.
+     */
+    private void startTelegram() {
+        telegram = ControllerAlerts.open(config, options.environment(), options.home(), http);
+        telegram.ifPresent(notifier -> {
+            EventAlerts.subscribe(bus, notifier, () -> config);
+            if (!notifier.start()) {
+                log.warn("another homefleet process is sending from {}; this controller queues alerts but does not "
+                        + "send them", ControllerAlerts.database(config, options.home()));
+                return;
+            }
+            bot = notifier.bot(new StateFleetView(state::get, () -> config, this::restart, clock));
+            bot.start();
+        });
     }
 
     public String url() {
@@ -481,6 +508,11 @@ public final class ControllerDaemon implements AutoCloseable {
     private final class Reloads implements ConfigWatcher.Listener {
         @Override
         public void accepted(FleetConfig next, ConfigDiff diff) {
+            telegram.ifPresent(notifier -> {
+                if (next.alerts().telegram() != null) {
+                    notifier.update(next.alerts().telegram());
+                }
+            });
             FleetConfig before = config;
             FleetReach old = reach;
             reach = newReach(next);
@@ -612,6 +644,10 @@ public final class ControllerDaemon implements AutoCloseable {
         } catch (RuntimeException e) {
             log.debug("could not record the stop: {}", e.toString());
         }
+        if (bot != null) {
+            bot.stop();
+        }
+        telegram.ifPresent(TelegramNotifier::close);
         store.close();
     }
 }
