@@ -136,8 +136,9 @@ public final class FailoverWatchdog implements AutoCloseable {
         Future<?> done;
         try {
             done = thread.submit(() -> {
-                LOG.info("failover {}: {} by hand", name, what);
-                apply(command.apply(machine));
+                FailoverMode before = machine.mode();
+                Step step = command.apply(machine);
+                apply(step, machine.mode() != before);
             });
         } catch (RejectedExecutionException e) {
             throw new IllegalStateException("the failover watchdog of " + name + " is stopping");
@@ -226,8 +227,13 @@ public final class FailoverWatchdog implements AutoCloseable {
     }
 
     private void apply(Step step) {
+        apply(step, false);
+    }
+
+    /** @param modeChanged a person pinned or unpinned it: a transition too, even where the state stays */
+    private void apply(Step step, boolean modeChanged) {
         Instant now = clock.instant();
-        if (step.changed()) {
+        if (step.changed() || modeChanged) {
             Transition transition = new Transition(step.from(), step.to(), now, step.reason(), machine.failures(),
                     machine.successes());
             transitions.addLast(transition);
@@ -347,6 +353,11 @@ public final class FailoverWatchdog implements AutoCloseable {
         String standby = spec.standby().machine();
         FailoverState from = step.from();
         FailoverState to = step.to();
+        if (from == to && !to.failed()) {
+            return "failover " + name + ": " + step.reason() + "; " + standby + " stays " + to
+                    + (machine.mode() == FailoverMode.AUTO ? " and the checks decide again"
+                            : " until fleet failover auto " + name);
+        }
         String what = switch (to) {
             case ACTIVE -> from == FailoverState.TAKEOVER_FAILED ? standby + " took over after retrying"
                     : from == FailoverState.RECOVERING ? primary + " failed again; " + standby + " stays active"

@@ -179,9 +179,10 @@ public final class Failovers implements AutoCloseable {
             Optional<URI> endpoint = controllerEndpoint != null ? controllerEndpoint
                     : ControllerEvents.endpoint(config, self);
             ControllerEvents controller = endpoint.map(uri -> new ControllerEvents(uri, controllerToken)).orElse(null);
-            if (controller == null) {
-                LOG.warn("failover events cannot reach the controller from {} (it listens on loopback of {}); only "
-                        + "the alerts go out", self.name(), config.controller().machine());
+            if (controller == null && controllerEndpoint == null) {
+                LOG.warn("failover events cannot reach the controller from {}: controller.bind ({}) is not an "
+                        + "address of {} that {} can reach; only the alerts go out", self.name(),
+                        config.controller().bind(), config.controller().machine(), self.name());
             }
             ThreadPoolExecutor alerting = alertThread();
             FailoverAlerts alertsToUse = alerts;
