@@ -13,6 +13,8 @@ import java.time.Instant;
  * @param reason         why, in words: "3 failed checks in a row (fall 3) (connection refused)"
  * @param message        one sentence for a person: what happened and what follows
  * @param check          the URL the standby polls
+ * @param problem        set when the event reports trouble with the watchdog itself rather than a transition (its
+ *                       state file was unreadable), else null
  */
 public record FailoverEvent(
         String failover,
@@ -28,4 +30,5 @@ public record FailoverEvent(
         int failures,
         int successes,
         String check,
-        String message) {}
+        String message,
+        String problem) {}

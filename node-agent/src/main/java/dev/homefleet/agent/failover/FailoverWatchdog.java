@@ -167,7 +167,7 @@ public final class FailoverWatchdog implements AutoCloseable {
             publish();
             Instant now = clock.instant();
             events.accept(event(FailoverState.STANDBY, FailoverState.STANDBY, now, "the saved state is unreadable",
-                    "failover " + name + ": " + problem));
+                    "failover " + name + ": " + problem, problem));
         } else if (loaded.saved() != null) {
             SavedFailover s = loaded.saved();
             machine = FailoverMachine.restore(spec.fall(), spec.rise(), s.snapshot());
@@ -249,7 +249,7 @@ public final class FailoverWatchdog implements AutoCloseable {
             }
             save();
             publish();
-            events.accept(event(step.from(), step.to(), now, step.reason(), message));
+            events.accept(event(step.from(), step.to(), now, step.reason(), message, null));
         } else {
             save();
             publish();
@@ -341,10 +341,11 @@ public final class FailoverWatchdog implements AutoCloseable {
         return endpoint.service() == null ? endpoint.machine() : endpoint.machine() + "/" + endpoint.service();
     }
 
-    private FailoverEvent event(FailoverState from, FailoverState to, Instant at, String reason, String message) {
+    private FailoverEvent event(FailoverState from, FailoverState to, Instant at, String reason, String message,
+            String trouble) {
         return new FailoverEvent(name, spec.primary().machine(), spec.primary().service(), spec.standby().machine(),
                 spec.standby().service(), from, to, machine.mode(), at, reason, machine.failures(),
-                machine.successes(), check.target(), message);
+                machine.successes(), check.target(), message, trouble);
     }
 
     /** One sentence: what happened to the pair and what follows. */
