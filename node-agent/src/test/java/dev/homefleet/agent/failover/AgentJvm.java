@@ -53,7 +53,7 @@ final class AgentJvm implements AutoCloseable {
         AgentJvm agent = new AgentJvm(builder.start(), log);
         try {
             agent.awaitHealthy();
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | InterruptedException e) {
             agent.close();
             throw e;
         }
@@ -121,13 +121,18 @@ final class AgentJvm implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         if (!process.isAlive()) {
             return;
         }
         process.destroy();
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-            kill();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                kill();
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
         }
     }
 }

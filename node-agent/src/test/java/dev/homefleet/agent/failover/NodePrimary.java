@@ -92,10 +92,15 @@ final class NodePrimary implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException, InterruptedException {
-        if (stopped && process.isAlive()) {
-            thaw();
+    public void close() throws IOException {
+        try {
+            if (stopped && process.isAlive()) {
+                thaw();
+            }
+            kill();
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
         }
-        kill();
     }
 }
