@@ -64,7 +64,7 @@ class AgentFailoverApiTest {
         });
         primary.start();
         FleetConfig fleet = FailoverFleet.parse(FailoverFleet.commandsOnly(dir, primary.getAddress().getPort(),
-                "100ms", "80ms", null));
+                "200ms", "150ms", null));
         api = api(fleet, fleet.machine("mini").orElseThrow());
         server = new AgentServer(api, "127.0.0.1", 0, TOKEN).start();
         Path socketDir = Files.createTempDirectory(Path.of("/tmp"), "hf-fo-");
@@ -117,7 +117,7 @@ class AgentFailoverApiTest {
         assertThat(gw.path("primary").asText()).isEqualTo("book");
         assertThat(gw.path("standby").asText()).isEqualTo("mini");
         assertThat(gw.path("check").asText()).isEqualTo("http://127.0.0.1:" + primary.getAddress().getPort() + "/");
-        assertThat(gw.path("interval").asText()).isEqualTo("100ms");
+        assertThat(gw.path("interval").asText()).isEqualTo("200ms");
         assertThat(gw.path("fall").asInt()).isEqualTo(3);
         assertThat(gw.path("rise").asInt()).isEqualTo(5);
         assertThat(gw.path("failures").asInt()).isZero();
@@ -181,7 +181,7 @@ class AgentFailoverApiTest {
 
     @Test
     void a_machine_that_is_no_standby_lists_none() throws Exception {
-        FleetConfig fleet = FailoverFleet.parse(FailoverFleet.commandsOnly(dir, 1, "100ms", "80ms", null));
+        FleetConfig fleet = FailoverFleet.parse(FailoverFleet.commandsOnly(dir, 1, "200ms", "150ms", null));
         try (AgentApi book = api(fleet, fleet.machine("book").orElseThrow())) {
             assertThat(book.failovers()).isEmpty();
             assertThatThrownBy(() -> book.failover("gw")).hasMessage(

@@ -10,10 +10,12 @@ import dev.homefleet.agent.failover.FailoverState;
 import dev.homefleet.controller.events.EventBus;
 import dev.homefleet.controller.events.EventType;
 import dev.homefleet.controller.events.FleetEvent;
+import dev.homefleet.controller.web.ControllerWeb;
 import dev.homefleet.core.config.AlertsSpec.Severity;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import io.javalin.http.HttpStatus;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -79,7 +81,7 @@ public final class FailoverEventRoutes {
             return;
         }
         latest.merge(event.failover(), event, (old, now) -> now.at().isBefore(old.at()) ? old : now);
-        send(ctx, 200, Map.of("ok", true, "id", recorded.id()));
+        ctx.json(Map.of("ok", true, "id", recorded.id()));
     }
 
     private FailoverEvent parse(Context ctx) {
@@ -166,19 +168,8 @@ public final class FailoverEventRoutes {
         return event.build();
     }
 
-    private void fail(Context ctx, int status, String code, String message) {
-        Map<String, Object> error = new LinkedHashMap<>();
-        error.put("code", code);
-        error.put("message", message);
-        send(ctx, status, Map.of("error", error));
-    }
-
-    private void send(Context ctx, int status, Map<String, Object> body) {
-        try {
-            ctx.status(status).contentType("application/json").result(json.writeValueAsString(body));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a map of text and numbers is always JSON", e);
-        }
+    private static void fail(Context ctx, int status, String code, String message) {
+        ControllerWeb.error(ctx, HttpStatus.forStatus(status), code, message);
     }
 
     private static final class Refused extends RuntimeException {

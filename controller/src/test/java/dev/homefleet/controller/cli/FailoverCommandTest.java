@@ -138,8 +138,8 @@ class FailoverCommandTest {
                     standby:
                       machine: mini
                     check: http://127.0.0.1:%1$d/
-                    interval: 100ms
-                    timeout: 80ms
+                    interval: 1s
+                    timeout: 900ms
                     on_takeover:
                       - command: [sh, -c, "echo takeover >> '%4$s'"]
                     on_yield:
@@ -179,12 +179,12 @@ class FailoverCommandTest {
     void status_of_one_failover_shows_its_settings_and_as_json_the_agents_answer() throws Exception {
         Run one = overHttp("status", "gw");
         assertThat(one.code()).as(one.err()).isZero();
-        assertThat(one.out()).contains("checks http://127.0.0.1:" + primary.getAddress().getPort() + "/ every 100ms "
-                + "(timeout 80ms); takes over after 3 failures in a row, yields after 5 successes in a row");
+        assertThat(one.out()).contains("checks http://127.0.0.1:" + primary.getAddress().getPort() + "/ every 1s "
+                + "(timeout 900ms); takes over after 3 failures in a row, yields after 5 successes in a row");
         Run json = overHttp("status", "gw", "--json");
         JsonNode answer = JSON.readTree(json.out());
         assertThat(answer.path("name").asText()).isEqualTo("gw");
-        assertThat(answer.path("interval").asText()).isEqualTo("100ms");
+        assertThat(answer.path("interval").asText()).isEqualTo("1s");
         Run bare = overHttp();
         assertThat(bare.code()).as(bare.err()).isZero();
         assertThat(bare.out()).as("fleet failover alone is the status of all").startsWith("FAILOVER")

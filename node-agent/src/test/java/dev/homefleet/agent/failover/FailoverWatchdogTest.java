@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The watchdog in this JVM against a real HTTP primary on 127.0.0.1 whose answer the test switches between 200 and
- * 503, with a 100 ms interval: what it saves, how it resumes, what it does with an unreadable state file, and the
+ * 503, with a 200 ms interval: what it saves, how it resumes, what it does with an unreadable state file, and the
  * pins. The agent as a process of its own, with node primaries, is {@link FailoverEndToEndTest}.
  */
 class FailoverWatchdogTest {
@@ -51,7 +51,7 @@ class FailoverWatchdogTest {
             exchange.close();
         });
         primary.start();
-        fleet = FailoverFleet.parse(FailoverFleet.commandsOnly(dir, primary.getAddress().getPort(), "100ms", "80ms",
+        fleet = FailoverFleet.parse(FailoverFleet.commandsOnly(dir, primary.getAddress().getPort(), "200ms", "150ms",
                 null));
     }
 
