@@ -50,19 +50,29 @@ final class AgentProcess implements AutoCloseable {
 
     /** Starts the agent and waits until {@code GET /v1/health} answers 200; {@code cleanup} stops it. */
     static AgentProcess start(Path jar, List<String> jvmFlags, Path dir, Cleanup cleanup) throws Exception {
+        return start(jar, jvmFlags, dir, cleanup, FLEET, MACHINE, List.of());
+    }
+
+    /**
+     * As {@link #start(Path, List, Path, Cleanup)}, for machine {@code machine} of the fleet {@code fleetYaml}, with
+     * more arguments for {@code homefleet-agent agent}.
+     */
+    static AgentProcess start(Path jar, List<String> jvmFlags, Path dir, Cleanup cleanup, String fleetYaml,
+            String machine, List<String> moreArgs) throws Exception {
         if (!Files.isRegularFile(jar)) {
             throw new IOException("no agent jar at " + jar + "; build it with: mvn -B -pl node-agent -am -DskipTests "
                     + "package");
         }
         Files.createDirectories(dir);
         Path fleet = dir.resolve("fleet.yaml");
-        Files.writeString(fleet, FLEET);
+        Files.writeString(fleet, fleetYaml);
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmFlags);
-        command.addAll(List.of("-jar", jar.toString(), "agent", "--config", fleet.toString(), "--machine", MACHINE,
+        command.addAll(List.of("-jar", jar.toString(), "agent", "--config", fleet.toString(), "--machine", machine,
                 "--bind", "loopback", "--port", "0", "--socket", dir.resolve("agent.sock").toString(),
                 "--no-mdns"));
+        command.addAll(moreArgs);
         Path log = dir.resolve("agent.log");
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))

@@ -19,8 +19,9 @@ import java.util.stream.Stream;
 /**
  * Runs the benchmarks, prints the results as Markdown tables and writes the same to the results file. A goal missed
  * is reported, not fatal (machines are noisy); an error ends the run with exit 1 after everything started was
- * stopped. Usage: {@code BenchMain --sections=ssh,sweep,agent,healer --commands=200 --sweeps=10 --jvm-options=FILE
- * --agent-jar=JAR --out=FILE}.
+ * stopped. Usage: {@code BenchMain --sections=ssh,sweep,agent,healer,failover --commands=200 --sweeps=10
+ * --jvm-options=FILE --agent-jar=JAR --failover-healthy=10m --out=FILE}; the failover section's healthy run can also be
+ * set with the environment variable {@value #ENV_FAILOVER_HEALTHY}.
  */
 public final class BenchMain {
 
@@ -30,11 +31,14 @@ public final class BenchMain {
     /** The whole run stops by itself after this, whatever hangs (the healer's curl loop alone takes 3 to 4 min). */
     static final Duration MAX_RUN = Duration.ofMinutes(15);
 
-    static final Set<String> SECTIONS = Set.of("ssh", "sweep", "agent", "healer");
+    static final Set<String> SECTIONS = Set.of("ssh", "sweep", "agent", "healer", "failover");
+    /** How long the failover section watches a healthy primary, when --failover-healthy is not given. */
+    static final String ENV_FAILOVER_HEALTHY = "HOMEFLEET_BENCH_FAILOVER_HEALTHY";
 
     private BenchMain() {}
 
-    record Options(Set<String> sections, int commands, int sweeps, Path jvmOptions, Path agentJar, Path out) {}
+    record Options(Set<String> sections, int commands, int sweeps, Path jvmOptions, Path agentJar, Path out,
+            Duration failoverHealthy) {}
 
     public static void main(String[] args) {
         Options options;
@@ -45,7 +49,7 @@ public final class BenchMain {
             System.exit(EXIT_USAGE);
             return;
         }
-        startWatchdog();
+        startWatchdog(options.sections().contains("failover") ? MAX_RUN.plus(options.failoverHealthy()) : MAX_RUN);
         System.exit(run(options, System.out, System.err));
     }
 
@@ -73,6 +77,10 @@ public final class BenchMain {
             }
             if (o.sections().contains("healer")) {
                 HealerSweepBench.report(report, new HealerSweepBench(progress).run(dir.resolve("healer"), cleanup));
+            }
+            if (o.sections().contains("failover")) {
+                FailoverBench.report(report, new FailoverBench(progress).run(o.agentJar(),
+                        JvmOptions.read(o.jvmOptions()), dir.resolve("failover"), cleanup, o.failoverHealthy()));
             }
         } catch (Exception | AssertionError e) {
             status = EXIT_FAILED;
@@ -113,6 +121,10 @@ public final class BenchMain {
     }
 
     static Options parse(String[] args) {
+        return parse(args, System.getenv());
+    }
+
+    static Options parse(String[] args, Map<String, String> environment) {
         Map<String, String> given = new LinkedHashMap<>();
         for (String arg : args) {
             int eq = arg.indexOf('=');
@@ -124,14 +136,28 @@ public final class BenchMain {
         Set<String> sections = Set.of(given.getOrDefault("sections", "ssh,sweep,agent").split(","));
         for (String s : sections) {
             if (!SECTIONS.contains(s)) {
-                throw new IllegalArgumentException("--sections takes ssh, sweep, agent and healer, comma-separated; "
-                        + "not '" + s + "'");
+                throw new IllegalArgumentException("--sections takes ssh, sweep, agent, healer and failover, "
+                        + "comma-separated; not '" + s + "'");
             }
         }
         return new Options(sections, positive(given, "commands", 200), positive(given, "sweeps", 10),
                 Path.of(given.getOrDefault("jvm-options", "jvm.options")),
                 Path.of(given.getOrDefault("agent-jar", "node-agent/target/homefleet-agent.jar")),
-                Path.of(given.getOrDefault("out", "bench/target/bench-results.md")));
+                Path.of(given.getOrDefault("out", "bench/target/bench-results.md")),
+                duration(given.getOrDefault("failover-healthy", environment.getOrDefault(ENV_FAILOVER_HEALTHY,
+                        "10m")), "--failover-healthy"));
+    }
+
+    private static Duration duration(String text, String name) {
+        try {
+            Duration d = dev.homefleet.core.config.Durations.parse(text);
+            if (!d.isZero()) {
+                return d;
+            }
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(name + ": " + e.getMessage());
+        }
+        throw new IllegalArgumentException(name + " must be longer than 0, e.g. 10m or 30s");
     }
 
     private static int positive(Map<String, String> given, String name, int fallback) {
@@ -150,11 +176,11 @@ public final class BenchMain {
         throw new IllegalArgumentException("--" + name + " must be a whole number above 0, not '" + value + "'");
     }
 
-    private static void startWatchdog() {
+    private static void startWatchdog(Duration limit) {
         Thread watchdog = new Thread(() -> {
             try {
-                Thread.sleep(MAX_RUN.toMillis());
-                System.err.println("bench: still running after " + MAX_RUN.toMinutes() + " min; stopping everything");
+                Thread.sleep(limit.toMillis());
+                System.err.println("bench: still running after " + limit.toMinutes() + " min; stopping everything");
                 System.exit(EXIT_FAILED);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

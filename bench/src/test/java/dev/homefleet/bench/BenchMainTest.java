@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class BenchMainTest {
@@ -31,7 +33,20 @@ class BenchMainTest {
     @Test
     void an_unknown_section_is_refused_naming_the_known_ones() {
         assertThatThrownBy(() -> BenchMain.parse(new String[] {"--sections=ssh,disk"}))
-                .hasMessage("--sections takes ssh, sweep, agent and healer, comma-separated; not 'disk'");
+                .hasMessage("--sections takes ssh, sweep, agent, healer and failover, comma-separated; not 'disk'");
+    }
+
+    @Test
+    void the_failover_healthy_run_is_10_minutes_unless_an_argument_or_the_environment_says_otherwise() {
+        assertThat(BenchMain.parse(new String[0], Map.of()).failoverHealthy()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(BenchMain.parse(new String[0], Map.of(BenchMain.ENV_FAILOVER_HEALTHY, "30s")).failoverHealthy())
+                .isEqualTo(Duration.ofSeconds(30));
+        assertThat(BenchMain.parse(new String[] {"--failover-healthy=2m"},
+                Map.of(BenchMain.ENV_FAILOVER_HEALTHY, "30s")).failoverHealthy()).isEqualTo(Duration.ofMinutes(2));
+        assertThatThrownBy(() -> BenchMain.parse(new String[] {"--failover-healthy=10"}, Map.of()))
+                .hasMessage("--failover-healthy: '10' has no unit; write it with one, e.g. 10s or 10m");
+        assertThatThrownBy(() -> BenchMain.parse(new String[] {"--failover-healthy=0s"}, Map.of()))
+                .hasMessage("--failover-healthy must be longer than 0, e.g. 10m or 30s");
     }
 
     @Test

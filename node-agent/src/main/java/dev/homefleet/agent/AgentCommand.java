@@ -1,6 +1,14 @@
 package dev.homefleet.agent;
 
 import dev.homefleet.agent.api.AgentApi;
+import dev.homefleet.agent.failover.FailoverAlerts;
+import dev.homefleet.agent.failover.Failovers;
+import dev.homefleet.agent.service.Managers;
+import dev.homefleet.agent.service.ServiceManagers;
+import dev.homefleet.core.config.FleetConfig;
+import dev.homefleet.core.config.TokensSpec;
+import dev.homefleet.core.exec.CommandRunner;
+import dev.homefleet.core.exec.LocalCommandRunner;
 import dev.homefleet.agent.http.AgentServer;
 import dev.homefleet.core.config.AgentSpec;
 import dev.homefleet.core.config.Binds;
@@ -29,7 +37,8 @@ import picocli.CommandLine.Spec;
  * block (port, bind, token) from fleet.yaml; refuses to listen beyond loopback without a token value.
  */
 @Command(name = "agent", mixinStandardHelpOptions = true, versionProvider = AgentMain.Version.class,
-        description = "Run the node agent: this machine's metrics, listening ports and services as a JSON API.",
+        description = "Run the node agent: this machine's metrics, listening ports and services as a JSON API, and the "
+                + "failover watchdog of every failover whose standby this machine is.",
         footer = {"", "Exit codes: 0 stopped by a signal, 1 invalid fleet file or cannot listen, 2 bad usage, no "
                 + "fleet file or machine, or no token for a bind beyond loopback."})
 public final class AgentCommand implements Callable<Integer> {
@@ -68,6 +77,11 @@ public final class AgentCommand implements Callable<Integer> {
 
     @Option(names = "--no-mdns", description = "Do not advertise the agent as _homefleet._tcp.local.")
     boolean noMdns;
+
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "Where the agent keeps its state (default ~/.homefleet): failover/NAME.json per failover this "
+                    + "machine is the standby of.")
+    Path dataDir;
 
     @Option(names = {"-p", "--port"}, paramLabel = "N",
             description = "Listen on this port instead of the machine's agent.port (default 8421); 0 picks a free one.")
@@ -138,15 +152,27 @@ public final class AgentCommand implements Callable<Integer> {
             return EXIT_REFUSED;
         }
 
-        AgentApi api = AgentApi.onThisHost(machine);
+        ServiceManagers managers = Managers.standard();
+        CommandRunner local = LocalCommandRunner.builder().build();
+        Path data = dataDir != null ? dataDir : home.resolve(".homefleet");
+        Failovers failovers = Failovers.forMachine(found.fleet(), machine)
+                .stateDirectory(data.resolve("failover"))
+                .managers(managers)
+                .runner(local)
+                .alerts(FailoverAlerts.log())
+                .controllerToken(controllerToken(found.fleet()))
+                .build();
+        AgentApi api = AgentApi.onThisHost(machine, managers, local, failovers);
         Path socketPath = socket != null ? socket : home.resolve(".homefleet").resolve("agent.sock");
         ControlServer control = AgentControl.server(socketPath, api);
         try {
             control.start();
         } catch (ControlServer.AlreadyRunningException e) {
+            api.close();
             err.println(prefix + "an agent is already running on this machine (" + e.getMessage() + ")");
             return EXIT_REFUSED;
         } catch (IOException e) {
+            api.close();
             err.println(prefix + "cannot open the control socket " + socketPath + ": " + e.getMessage());
             return EXIT_FAILED;
         }
@@ -155,14 +181,22 @@ public final class AgentCommand implements Callable<Integer> {
             server = new AgentServer(api, address, listenPort, token.orElse(null)).start();
         } catch (BindException e) {
             control.close();
+            api.close();
             err.println(prefix + e.getMessage());
             return EXIT_FAILED;
         }
         LOG.info("homefleet agent for {} listening on {} ({}), local control on {}", machine.name(), server.url(),
                 server.requiresToken() ? "token required" : "no token: this machine only", socketPath);
+        failovers.start();
+        if (!failovers.names().isEmpty()) {
+            LOG.info("standby of failover {}; state in {}, events to {}", String.join(", ", failovers.names()),
+                    data.resolve("failover"), failovers.controllerEndpoint().map(Object::toString)
+                            .orElse("nowhere (the controller is not reachable from here)"));
+        }
         AgentAdvertiser advertiser = noMdns ? null : advertise(machine, address, server.port());
         Runnable closeRest = () -> {
             control.close();
+            api.close();
             if (advertiser != null) {
                 try {
                     advertiser.close();
@@ -178,6 +212,21 @@ public final class AgentCommand implements Callable<Integer> {
             closeRest.run();
         }
         return EXIT_OK;
+    }
+
+    /** The controller's admin token, for posting failover events, when this machine's environment has it. */
+    private String controllerToken(FleetConfig fleet) {
+        TokensSpec tokens = fleet.controller().tokens();
+        if (tokens == null || tokens.admin() == null) {
+            return null;
+        }
+        try {
+            return tokens.admin().resolve(environment, home).orElse(null);
+        } catch (IOException e) {
+            LOG.warn("cannot read the controller's admin token {} ({}); failover events are sent without it",
+                    tokens.admin(), e.getMessage());
+            return null;
+        }
     }
 
     /**

@@ -8,6 +8,8 @@ import dev.homefleet.agent.api.ErrorEnvelope;
 import dev.homefleet.agent.api.Health;
 import dev.homefleet.agent.api.ServiceCheck;
 import dev.homefleet.agent.api.ServiceStatus;
+import dev.homefleet.agent.failover.FailoverStatus;
+import dev.homefleet.agent.failover.FailoverWatchdog;
 import dev.homefleet.core.config.Durations;
 import dev.homefleet.core.metrics.ListeningSocket;
 import dev.homefleet.core.metrics.MachineMetrics;
@@ -47,6 +49,9 @@ public final class AgentClient {
             JSON.getTypeFactory().constructCollectionType(List.class, ServiceStatus.class);
     private static final JavaType CHECKS =
             JSON.getTypeFactory().constructCollectionType(List.class, ServiceCheck.class);
+    private static final JavaType FAILOVER = JSON.constructType(FailoverStatus.class);
+    private static final JavaType FAILOVERS =
+            JSON.getTypeFactory().constructCollectionType(List.class, FailoverStatus.class);
 
     private final OkHttpClient http;
     private final HttpUrl base;
@@ -123,6 +128,30 @@ public final class AgentClient {
         HttpUrl url = base.newBuilder().addPathSegment("v1").addPathSegment("services").addPathSegment(service)
                 .addPathSegment("restart").build();
         call(url, null, patient, longer, true);
+    }
+
+    /** Every failover whose standby is the agent's machine ({@code GET /v1/failover}); empty when none. */
+    public List<FailoverStatus> failovers() throws IOException {
+        return get("v1/failover", FAILOVERS);
+    }
+
+    /** One failover whose standby is the agent's machine; a 404 when it is not the standby of that one. */
+    public FailoverStatus failover(String name) throws IOException {
+        return call(base.newBuilder().addPathSegment("v1").addPathSegment("failover").addPathSegment(name).build(),
+                FAILOVER, http, timeouts, false);
+    }
+
+    /**
+     * {@code promote}, {@code demote} or {@code auto} ({@code POST /v1/failover/NAME/COMMAND}), waiting as long as
+     * the takeover or yield actions it starts may take; returns the failover's state after them.
+     */
+    public FailoverStatus failover(String name, String command) throws IOException {
+        Duration wait = FailoverWatchdog.COMMAND_WAIT.plusSeconds(30);
+        Timeouts longer = new Timeouts(timeouts.connect(), wait, wait.plus(timeouts.connect()));
+        OkHttpClient patient = http.newBuilder().readTimeout(longer.read()).callTimeout(longer.call()).build();
+        HttpUrl url = base.newBuilder().addPathSegment("v1").addPathSegment("failover").addPathSegment(name)
+                .addPathSegment(command).build();
+        return call(url, FAILOVER, patient, longer, true);
     }
 
     private <T> T get(String path, JavaType type) throws IOException {

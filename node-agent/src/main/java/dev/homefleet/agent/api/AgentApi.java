@@ -1,5 +1,8 @@
 package dev.homefleet.agent.api;
 
+import dev.homefleet.agent.failover.FailoverStatus;
+import dev.homefleet.agent.failover.FailoverWatchdog;
+import dev.homefleet.agent.failover.Failovers;
 import dev.homefleet.agent.system.HostMetrics;
 import dev.homefleet.agent.system.ListeningSockets;
 import dev.homefleet.core.config.CheckSpec;
@@ -50,18 +53,26 @@ public final class AgentApi implements AutoCloseable {
     private final ListeningSockets sockets;
     private final ServiceManagers managers;
     private final CommandRunner local;
+    private final Failovers failovers;
     private final long startedAtNanos = System.nanoTime();
     private ProbeRunner probes;
     private boolean closed;
 
     public AgentApi(MachineSpec machine, String version, HostMetrics metrics, ListeningSockets sockets,
             ServiceManagers managers, CommandRunner local) {
+        this(machine, version, metrics, sockets, managers, local, Failovers.none());
+    }
+
+    /** @param failovers the failover watchdogs this machine runs as the standby; closed by {@link #close()} */
+    public AgentApi(MachineSpec machine, String version, HostMetrics metrics, ListeningSockets sockets,
+            ServiceManagers managers, CommandRunner local, Failovers failovers) {
         this.machine = machine;
         this.version = version;
         this.metrics = metrics;
         this.sockets = sockets;
         this.managers = managers;
         this.local = local;
+        this.failovers = failovers;
     }
 
     /** An agent whose services are driven by the standard managers on this host. */
@@ -75,6 +86,14 @@ public final class AgentApi implements AutoCloseable {
         return new AgentApi(machine, version(), new HostMetrics(system, Clock.systemUTC()),
                 new ListeningSockets(system.getOperatingSystem()), Managers.standard(),
                 LocalCommandRunner.builder().build());
+    }
+
+    /** As {@link #onThisHost(MachineSpec)}, with the failover watchdogs this machine runs. */
+    public static AgentApi onThisHost(MachineSpec machine, ServiceManagers managers, CommandRunner local,
+            Failovers failovers) {
+        SystemInfo system = new SystemInfo();
+        return new AgentApi(machine, version(), new HostMetrics(system, Clock.systemUTC()),
+                new ListeningSockets(system.getOperatingSystem()), managers, local, failovers);
     }
 
     /** The Implementation-Version of the agent's jar, or "development" when run from classes. */
@@ -202,10 +221,54 @@ public final class AgentApi implements AutoCloseable {
         return probes;
     }
 
-    /** Stops the threads that run checks. */
+    /** Every failover this machine is the standby of, in fleet.yaml's order; empty when it is the standby of none. */
+    public List<FailoverStatus> failovers() {
+        return failovers.statuses();
+    }
+
+    /**
+     * One failover this machine is the standby of.
+     *
+     * @throws ApiException not_found when it is not the standby of that failover
+     */
+    public FailoverStatus failover(String name) {
+        return watchdog(name).status();
+    }
+
+    /**
+     * {@code promote} pins this machine active (taking over now unless it has), {@code demote} pins it standby
+     * (yielding now unless it has), {@code auto} lets the checks decide again. Waits for the actions it starts.
+     *
+     * @throws ApiException not_found for a failover this machine is not the standby of, bad_request for another
+     *                      command
+     */
+    public FailoverStatus failover(String name, String command) {
+        FailoverWatchdog watchdog = watchdog(name);
+        try {
+            return switch (command) {
+                case "promote" -> watchdog.promote();
+                case "demote" -> watchdog.demote();
+                case "auto" -> watchdog.auto();
+                default -> throw new ApiException(ErrorCode.BAD_REQUEST, "'" + command + "' is not a failover "
+                        + "command; use promote, demote or auto");
+            };
+        } catch (IllegalStateException e) {
+            throw new ApiException(ErrorCode.INTERNAL_ERROR, e.getMessage());
+        }
+    }
+
+    private FailoverWatchdog watchdog(String name) {
+        return failovers.get(name).orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND,
+                "no failover named '" + name + "' has its standby on " + machine.name() + "; "
+                        + (failovers.names().isEmpty() ? "it is the standby of none in fleet.yaml"
+                                : "it is the standby of " + String.join(", ", failovers.names()))));
+    }
+
+    /** Stops the threads that run checks, and the failover watchdogs. */
     @Override
     public synchronized void close() {
         closed = true;
+        failovers.close();
         if (probes != null) {
             probes.close();
             probes = null;
