@@ -3,6 +3,7 @@ package dev.homefleet.agent;
 import dev.homefleet.agent.api.AgentApi;
 import dev.homefleet.agent.failover.FailoverAlerts;
 import dev.homefleet.agent.failover.Failovers;
+import dev.homefleet.agent.failover.TelegramFailoverAlerts;
 import dev.homefleet.agent.service.Managers;
 import dev.homefleet.agent.service.ServiceManagers;
 import dev.homefleet.core.config.FleetConfig;
@@ -155,13 +156,25 @@ public final class AgentCommand implements Callable<Integer> {
         ServiceManagers managers = Managers.standard();
         CommandRunner local = LocalCommandRunner.builder().build();
         Path data = dataDir != null ? dataDir : home.resolve(".homefleet");
+        // The standby tells Telegram itself: the controller is usually on the machine that just failed.
+        java.util.concurrent.atomic.AtomicReference<Failovers> built = new java.util.concurrent.atomic.AtomicReference<>();
+        Optional<TelegramFailoverAlerts> telegram = found.fleet().failover().values().stream()
+                .noneMatch(f -> f.standby().machine().equals(machine.name()))
+                ? Optional.empty()
+                : TelegramFailoverAlerts.open(found.fleet(), environment, home, data,
+                        () -> built.get() == null ? java.util.List.of() : built.get().statuses());
+        FailoverAlerts logged = FailoverAlerts.log();
         Failovers failovers = Failovers.forMachine(found.fleet(), machine)
                 .stateDirectory(data.resolve("failover"))
                 .managers(managers)
                 .runner(local)
-                .alerts(FailoverAlerts.log())
+                .alerts(event -> {
+                    logged.transition(event);
+                    telegram.ifPresent(t -> t.transition(event));
+                })
                 .controllerToken(controllerToken(found.fleet()))
                 .build();
+        built.set(failovers);
         AgentApi api = AgentApi.onThisHost(machine, managers, local, failovers);
         Path socketPath = socket != null ? socket : home.resolve(".homefleet").resolve("agent.sock");
         ControlServer control = AgentControl.server(socketPath, api);
@@ -197,6 +210,7 @@ public final class AgentCommand implements Callable<Integer> {
         Runnable closeRest = () -> {
             control.close();
             api.close();
+            telegram.ifPresent(TelegramFailoverAlerts::close);
             if (advertiser != null) {
                 try {
                     advertiser.close();

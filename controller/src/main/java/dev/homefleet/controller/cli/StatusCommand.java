@@ -129,6 +129,15 @@ final class StatusCommand implements Callable<Integer> {
                     Ago.of(c.path("due_at").asText(), now), text(c.path("last_message"))));
             checkins.print(out);
         }
+        if (!state.path("failover").isEmpty()) {
+            out.println();
+            Table failover = new Table("FAILOVER", "STATE", "SINCE", "MODE", "FAILURES", "SUCCESSES", "REASON")
+                    .alignRight(4).alignRight(5);
+            state.path("failover").forEach(f -> failover.row(f.path("failover").asText(), f.path("to").asText(),
+                    Ago.of(f.path("at").asText(), now), f.path("mode").asText("-"), f.path("failures").asInt(),
+                    f.path("successes").asInt(), text(f.path("reason"))));
+            failover.print(out);
+        }
         if (!state.path("conflicts").isEmpty()) {
             out.println();
             out.println("Port conflicts:");

@@ -14,6 +14,7 @@ import dev.homefleet.controller.clean.CleanerReport;
 import dev.homefleet.controller.events.EventBus;
 import dev.homefleet.controller.events.EventType;
 import dev.homefleet.controller.events.FleetEvent;
+import dev.homefleet.controller.failover.FailoverEventRoutes;
 import dev.homefleet.controller.heal.DownService;
 import dev.homefleet.controller.heal.Healer;
 import dev.homefleet.controller.heal.HealerReport;
@@ -212,8 +213,14 @@ public final class ControllerDaemon implements AutoCloseable {
         state.update(s -> s.withCheckins(checkins.snapshot()));
         ticker.scheduleWithFixedDelay(this::tickCheckins, CHECKIN_TICK.toMillis(), CHECKIN_TICK.toMillis(),
                 TimeUnit.MILLISECONDS);
+        FailoverEventRoutes failovers = new FailoverEventRoutes(bus, () -> config.failover().keySet());
+        bus.subscribe("failover state", event -> {
+            if (event.type().wire().startsWith("failover.")) {
+                state.update(s -> s.withFailover(failovers.snapshot()));
+            }
+        });
         web = new ControllerWeb(options.host(), options.port(), config.controller().checkinPort(), options.tokens(),
-                List.of(new CheckinRoutes(checkins)::register)).start();
+                List.of(new CheckinRoutes(checkins)::register, failovers::register)).start();
         watcher = ConfigWatcher.start(options.configFile(), config, options.environment(),
                 options.reloadQuiet(), new Reloads());
         bus.publish(FleetEvent.of(EventType.CONTROLLER_STARTED).at(clock.instant())

@@ -1,5 +1,6 @@
 package dev.homefleet.controller.state;
 
+import dev.homefleet.agent.failover.FailoverEvent;
 import dev.homefleet.core.metrics.MachineMetrics;
 import java.time.Instant;
 import java.util.Collections;
@@ -18,17 +19,25 @@ public record FleetState(
         Map<String, MachineStatus> machines,
         Map<String, JobStatus> jobs,
         Map<String, CheckinStatus> checkins,
-        List<String> conflicts) {
+        List<String> conflicts,
+        Map<String, FailoverEvent> failover) {
 
     public FleetState {
         machines = copy(machines);
         jobs = copy(jobs);
         checkins = copy(checkins);
         conflicts = conflicts == null ? List.of() : List.copyOf(conflicts);
+        failover = copy(failover);
+    }
+
+    /** A snapshot without failover news yet. */
+    public FleetState(Instant at, ConfigStatus config, Map<String, MachineStatus> machines, Map<String, JobStatus> jobs,
+            Map<String, CheckinStatus> checkins, List<String> conflicts) {
+        this(at, config, machines, jobs, checkins, conflicts, Map.of());
     }
 
     public static FleetState empty(ConfigStatus config) {
-        return new FleetState(Instant.now(), config, Map.of(), Map.of(), Map.of(), List.of());
+        return new FleetState(Instant.now(), config, Map.of(), Map.of(), Map.of(), List.of(), Map.of());
     }
 
     /**
@@ -103,30 +112,35 @@ public record FleetState(
     public FleetState withMachine(MachineStatus machine) {
         Map<String, MachineStatus> next = new LinkedHashMap<>(machines);
         next.put(machine.name(), machine);
-        return new FleetState(Instant.now(), config, next, jobs, checkins, conflicts);
+        return new FleetState(Instant.now(), config, next, jobs, checkins, conflicts, failover);
     }
 
     public FleetState withMachines(UnaryOperator<Map<String, MachineStatus>> change) {
         return new FleetState(Instant.now(), config, change.apply(new LinkedHashMap<>(machines)), jobs, checkins,
-                conflicts);
+                conflicts, failover);
     }
 
     public FleetState withJob(JobStatus job) {
         Map<String, JobStatus> next = new LinkedHashMap<>(jobs);
         next.put(job.name(), job);
-        return new FleetState(Instant.now(), config, machines, next, checkins, conflicts);
+        return new FleetState(Instant.now(), config, machines, next, checkins, conflicts, failover);
     }
 
     public FleetState withCheckins(Map<String, CheckinStatus> next) {
-        return new FleetState(Instant.now(), config, machines, jobs, next, conflicts);
+        return new FleetState(Instant.now(), config, machines, jobs, next, conflicts, failover);
     }
 
     public FleetState withConfig(ConfigStatus next) {
-        return new FleetState(Instant.now(), next, machines, jobs, checkins, conflicts);
+        return new FleetState(Instant.now(), next, machines, jobs, checkins, conflicts, failover);
+    }
+
+    /** The last transition each standby reported, by failover name. */
+    public FleetState withFailover(Map<String, FailoverEvent> next) {
+        return new FleetState(Instant.now(), config, machines, jobs, checkins, conflicts, next);
     }
 
     public FleetState withConflicts(List<String> next) {
-        return new FleetState(Instant.now(), config, machines, jobs, checkins, next);
+        return new FleetState(Instant.now(), config, machines, jobs, checkins, next, failover);
     }
 
     private static <V> Map<String, V> copy(Map<String, V> map) {
