@@ -6,6 +6,7 @@ import dev.homefleet.agent.api.AgentJson;
 import dev.homefleet.agent.api.ApiException;
 import dev.homefleet.agent.api.ErrorCode;
 import dev.homefleet.agent.api.ErrorEnvelope;
+import dev.homefleet.core.auth.BearerToken;
 import dev.homefleet.core.config.AgentSpec;
 import dev.homefleet.core.config.Binds;
 import dev.homefleet.core.config.MachineSpec;

@@ -1,4 +1,4 @@
-package dev.homefleet.agent.http;
+package dev.homefleet.core.auth;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -7,28 +7,28 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The agent's token, compared in constant time: both sides are hashed first so neither the content nor the length
- * of the real token shows in how long a wrong guess takes.
+ * A bearer token (the agent's, the controller's admin and viewer), compared in constant time: both sides are hashed
+ * first so neither the content nor the length of the real token shows in how long a wrong guess takes.
  */
-final class BearerToken {
+public final class BearerToken {
 
     private static final String SCHEME = "bearer";
 
     private final byte[] digest;
 
-    BearerToken(String token) {
+    public BearerToken(String token) {
         if (token == null || token.isEmpty()) {
             throw new IllegalArgumentException("a bearer token cannot be empty");
         }
         this.digest = sha256(token);
     }
 
-    boolean matches(String presented) {
+    public boolean matches(String presented) {
         return MessageDigest.isEqual(digest, sha256(presented));
     }
 
     /** The token of an {@code Authorization: Bearer TOKEN} header; empty when absent or another scheme. */
-    static Optional<String> fromHeader(String header) {
+    public static Optional<String> fromHeader(String header) {
         if (header == null) {
             return Optional.empty();
         }
