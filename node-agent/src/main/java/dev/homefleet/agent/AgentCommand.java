@@ -182,10 +182,12 @@ public final class AgentCommand implements Callable<Integer> {
             control.start();
         } catch (ControlServer.AlreadyRunningException e) {
             api.close();
+            telegram.ifPresent(TelegramFailoverAlerts::close);
             err.println(prefix + "an agent is already running on this machine (" + e.getMessage() + ")");
             return EXIT_REFUSED;
         } catch (IOException e) {
             api.close();
+            telegram.ifPresent(TelegramFailoverAlerts::close);
             err.println(prefix + "cannot open the control socket " + socketPath + ": " + e.getMessage());
             return EXIT_FAILED;
         }
@@ -195,6 +197,7 @@ public final class AgentCommand implements Callable<Integer> {
         } catch (BindException e) {
             control.close();
             api.close();
+            telegram.ifPresent(TelegramFailoverAlerts::close);
             err.println(prefix + e.getMessage());
             return EXIT_FAILED;
         }

@@ -48,11 +48,9 @@ public final class EventAlerts {
             case MACHINE_UP -> Alert.resolved(event.machine(), event.type().wire());
             case CHECKIN_LATE, CHECKIN_DOWN -> Alert.problem("checkin:" + event.subject(), event.type().wire());
             case CHECKIN_RECOVERED -> Alert.resolved("checkin:" + event.subject(), event.type().wire());
-            case FAILOVER_TAKEOVER, FAILOVER_FAILED -> Alert.problem(failoverKey(event), event.type().wire());
-            case FAILOVER_RECOVERING -> Alert.action(failoverKey(event), event.type().wire())
-                    .note("the primary answers again");
-            case FAILOVER_YIELD -> Alert.resolved(failoverKey(event), event.type().wire());
-            case FAILOVER_SUSPECT -> Alert.notice(failoverKey(event), event.type().wire());
+            // The standby alerts its own transitions (it must: the controller is usually on the machine that
+            // failed); the controller telling them too would say everything twice.
+            case FAILOVER_TAKEOVER, FAILOVER_FAILED, FAILOVER_RECOVERING, FAILOVER_YIELD, FAILOVER_SUSPECT -> null;
             case PORT_CONFLICT -> Alert.notice("port:" + (event.subject() != null ? event.subject() : event.target()),
                     event.type().wire());
             case RESOURCE_WARNING -> Alert.notice("resource:" + event.machine() + ":"
@@ -86,10 +84,6 @@ public final class EventAlerts {
 
     private static String serviceKey(FleetEvent event) {
         return event.machine() + "/" + event.service();
-    }
-
-    private static String failoverKey(FleetEvent event) {
-        return "failover:" + (event.subject() != null ? event.subject() : event.target());
     }
 
     /** "restarted", "restarted, it answered again", or "could not restart it". */

@@ -120,6 +120,9 @@ public final class ControllerDaemon implements AutoCloseable {
     private final CommandRunner local;
     private final ServiceManagers managers;
     private volatile FleetReach reach;
+    private volatile FleetCheckSite site;
+    /** Connections replaced by a reload, closed a while later (or at stop). */
+    private final List<FleetReach> retired = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final ProbeRunner probes;
     private final ExecutorService pool;
     private final JobScheduler scheduler;
@@ -132,11 +135,12 @@ public final class ControllerDaemon implements AutoCloseable {
     private final HeartbeatJob heartbeat;
     private final CheckinTracker checkins;
     private final ScheduledExecutorService ticker;
+    private final java.util.concurrent.atomic.AtomicBoolean healerAsked = new java.util.concurrent.atomic.AtomicBoolean();
     private final Set<String> knownConflicts = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final ControlServer control;
     private ControllerWeb web;
     private Optional<TelegramNotifier> telegram = Optional.empty();
-    private BotPoller bot;
+    private volatile BotPoller bot;
     private volatile ConfigWatcher watcher;
     private volatile boolean closed;
 
@@ -159,6 +163,7 @@ public final class ControllerDaemon implements AutoCloseable {
         this.managers = Managers.withPm2(options.pm2());
         this.reach = newReach(config);
         this.probes = new ProbeRunner(config.jobs().checks().concurrency());
+        this.site = new FleetCheckSite(reach, local, managers, probes);
         this.pool = Executors.newCachedThreadPool(daemonThreads("homefleet-work"));
         this.scheduler = new JobScheduler("homefleet-controller", 4);
         this.reachability = new MachineReachability(bus, state);
@@ -176,9 +181,9 @@ public final class ControllerDaemon implements AutoCloseable {
         this.control = ControlActions.server(options.socket(), this);
     }
 
-    /** Where checks run; made per use because {@link #reach} is replaced when fleet.yaml changes. */
+    /** Where checks run; replaced with {@link #reach} when fleet.yaml changes. */
     private FleetCheckSite site() {
-        return new FleetCheckSite(reach, local, managers, probes);
+        return site;
     }
 
     /**
@@ -200,7 +205,9 @@ public final class ControllerDaemon implements AutoCloseable {
     private void startAll() throws IOException {
         control.start();
         bus.subscribe("healer trigger", event -> {
-            if (event.type() == EventType.SERVICE_DOWN && config.jobs().healer().enabled() && !closed) {
+            // Several services going down at once (a machine's worth) ask for one healer run, not one each.
+            if (event.type() == EventType.SERVICE_DOWN && config.jobs().healer().enabled() && !closed
+                    && healerAsked.compareAndSet(false, true)) {
                 scheduler.runNow(HEALER);
             }
         });
@@ -217,6 +224,15 @@ public final class ControllerDaemon implements AutoCloseable {
         bus.subscribe("failover state", event -> {
             if (event.type().wire().startsWith("failover.")) {
                 state.update(s -> s.withFailover(failovers.snapshot()));
+                // While a standby is active it polls the bot; two pollers of one token would fight (409).
+                boolean standbyActive = failovers.snapshot().values().stream().anyMatch(f -> f.to().activeSide());
+                if (bot != null) {
+                    if (standbyActive) {
+                        bot.stop();
+                    } else {
+                        bot.start();
+                    }
+                }
             }
         });
         web = new ControllerWeb(options.host(), options.port(), config.controller().checkinPort(), options.tokens(),
@@ -359,11 +375,17 @@ public final class ControllerDaemon implements AutoCloseable {
     private record JobDef(String name, Schedule schedule, boolean enabled, Supplier<JobResult> work, boolean quiet) {}
 
     private JobResult heal() {
+        healerAsked.set(false);
         Healer current = healerFor(config.jobs().healer());
         List<DownService> down = new ArrayList<>();
+        Instant now = clock.instant();
         for (MachineStatus machine : state.get().machines().values()) {
             for (ServiceStatus service : machine.services().values()) {
-                if (service.health() == Health.DOWN || service.health() == Health.GAVE_UP) {
+                // Restarted since its last check: the next check says whether it came back, not this run.
+                boolean awaitingCheck = service.lastCheck() != null && budget.lastRestart(
+                        RestartBudget.key(machine.name(), service.name()), now)
+                        .filter(restart -> restart.isAfter(service.lastCheck())).isPresent();
+                if ((service.health() == Health.DOWN || service.health() == Health.GAVE_UP) && !awaitingCheck) {
                     down.add(new DownService(machine.name(), service.name(), service.detail()));
                 }
             }
@@ -523,9 +545,14 @@ public final class ControllerDaemon implements AutoCloseable {
             FleetConfig before = config;
             FleetReach old = reach;
             reach = newReach(next);
+            site = new FleetCheckSite(reach, local, managers, probes);
             config = next;
             // A checks or healer run may still be using the old connections; they go once it has surely ended.
-            ticker.schedule(old::close, OLD_REACH_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+            retired.add(old);
+            ticker.schedule(() -> {
+                old.close();
+                retired.remove(old);
+            }, OLD_REACH_GRACE.toMillis(), TimeUnit.MILLISECONDS);
             Set<String> rescheduled = new LinkedHashSet<>(diff.changedJobs());
             rescheduled.retainAll(JOBS);
             scheduleJobs(next, rescheduled);
@@ -640,8 +667,7 @@ public final class ControllerDaemon implements AutoCloseable {
         pool.shutdownNow();
         probes.close();
         reach.close();
-        http.dispatcher().executorService().shutdown();
-        http.connectionPool().evictAll();
+        retired.forEach(FleetReach::close);
         if (!finished) {
             awaitAbandoned();
         }
@@ -655,6 +681,8 @@ public final class ControllerDaemon implements AutoCloseable {
             bot.stop();
         }
         telegram.ifPresent(TelegramNotifier::close);
+        http.dispatcher().executorService().shutdown();
+        http.connectionPool().evictAll();
         store.close();
     }
 }

@@ -71,16 +71,23 @@ public final class FailoverEventRoutes {
             return;
         }
         FleetEvent recorded;
+        // What subscribers of the event read (fleet status) must already include it.
+        FailoverEvent before = latest.get(event.failover());
+        latest.merge(event.failover(), event, (old, now) -> now.at().isBefore(old.at()) ? old : now);
         try {
             recorded = bus.publish(toFleetEvent(event));
         } catch (RuntimeException e) {
             log.error("a failover event of {} from {} was not recorded: {}", event.failover(), ctx.ip(),
                     e.getMessage());
+            if (before == null) {
+                latest.remove(event.failover(), event);
+            } else {
+                latest.replace(event.failover(), event, before);
+            }
             fail(ctx, 503, "store_unavailable", "the event was not recorded: " + e.getMessage()
                     + "; the agent sends it again");
             return;
         }
-        latest.merge(event.failover(), event, (old, now) -> now.at().isBefore(old.at()) ? old : now);
         ctx.json(Map.of("ok", true, "id", recorded.id()));
     }
 

@@ -29,7 +29,7 @@ public final class MachineReachability {
     }
 
     /** The machine answered; {@code metrics} is non-null when this was a heartbeat. */
-    public void reached(String machine, String via, Instant at, MachineMetrics metrics) {
+    public synchronized void reached(String machine, String via, Instant at, MachineMetrics metrics) {
         failures.put(machine, 0);
         MachineStatus before = status(machine);
         boolean wasDown = before.health() == Health.DOWN;
@@ -46,7 +46,7 @@ public final class MachineReachability {
     }
 
     /** Every way to reach the machine failed; {@code error} says how. */
-    public void failed(String machine, String error, Instant at) {
+    public synchronized void failed(String machine, String error, Instant at) {
         int count = failures.merge(machine, 1, Integer::sum);
         MachineStatus before = status(machine);
         boolean goesDown = count >= FALL && before.health() != Health.DOWN;

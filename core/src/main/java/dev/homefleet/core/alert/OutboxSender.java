@@ -214,12 +214,13 @@ public final class OutboxSender implements Runnable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
-            } catch (AlertDbException e) {
+            } catch (RuntimeException e) {
                 if (stopped) {
                     return; // closed under a send in flight: the message stays queued for the next start
                 }
-                log.error("the alert outbox cannot be read or written: {}; trying again in {}s", e.getMessage(),
-                        MAX_BACKOFF.toSeconds());
+                // Any failure (the database, a bug) backs off and tries again: the sender thread must not die.
+                log.error("the alert outbox cannot be read or written: {}; trying again in {}s",
+                        e instanceof AlertDbException ? e.getMessage() : e.toString(), MAX_BACKOFF.toSeconds());
                 try {
                     sleeper.sleep(MAX_BACKOFF);
                 } catch (InterruptedException stop) {

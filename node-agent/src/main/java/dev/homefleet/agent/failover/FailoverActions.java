@@ -7,7 +7,6 @@ import dev.homefleet.core.config.MachineSpec;
 import dev.homefleet.core.config.ServiceSpec;
 import dev.homefleet.core.exec.CommandResult;
 import dev.homefleet.core.exec.CommandRunner;
-import dev.homefleet.core.exec.ShellQuoting;
 import dev.homefleet.core.service.ServiceManager;
 import java.io.IOException;
 import java.time.Duration;
@@ -102,7 +101,10 @@ public final class FailoverActions {
 
     static String describe(Action action) {
         if (!action.command().isEmpty()) {
-            return "run " + ShellQuoting.posix(action.command());
+            // Only the program: its arguments may hold ${ENV} values expanded from secrets, and this text goes to
+            // the state file, the API, the controller and Telegram.
+            int more = action.command().size() - 1;
+            return "run " + action.command().get(0) + (more == 0 ? "" : " (" + more + " argument" + (more == 1 ? "" : "s") + ")");
         }
         if (!action.setEnv().isEmpty()) {
             return "set " + String.join(", ", action.setEnv().keySet()) + " for " + action.service();

@@ -29,11 +29,13 @@ public final class TelegramFailoverAlerts implements FailoverAlerts, AutoCloseab
 
     private final TelegramNotifier notifier;
     private final Supplier<List<FailoverStatus>> statuses;
+    private final OkHttpClient http;
     private BotPoller bot;
 
-    TelegramFailoverAlerts(TelegramNotifier notifier, Supplier<List<FailoverStatus>> statuses) {
+    TelegramFailoverAlerts(TelegramNotifier notifier, Supplier<List<FailoverStatus>> statuses, OkHttpClient http) {
         this.notifier = notifier;
         this.statuses = statuses;
+        this.http = http;
     }
 
     /** Empty (and logged) when fleet.yaml has no Telegram section or its bot token is not set on this machine. */
@@ -50,13 +52,13 @@ public final class TelegramFailoverAlerts implements FailoverAlerts, AutoCloseab
             log.warn("{}; failover transitions are only logged here", e.getMessage());
             return Optional.empty();
         }
-        TelegramNotifier notifier = TelegramNotifier.open(telegram, token, dataDir.resolve("alerts.db"),
-                new OkHttpClient());
+        OkHttpClient http = new OkHttpClient();
+        TelegramNotifier notifier = TelegramNotifier.open(telegram, token, dataDir.resolve("alerts.db"), http);
         if (!notifier.start()) {
             log.warn("another homefleet process sends from {}; failover alerts are queued there",
                     dataDir.resolve("alerts.db"));
         }
-        return Optional.of(new TelegramFailoverAlerts(notifier, statuses));
+        return Optional.of(new TelegramFailoverAlerts(notifier, statuses, http));
     }
 
     @Override
@@ -99,6 +101,8 @@ public final class TelegramFailoverAlerts implements FailoverAlerts, AutoCloseab
             bot.stop();
         }
         notifier.close();
+        http.dispatcher().executorService().shutdown();
+        http.connectionPool().evictAll();
     }
 
     /** What the standby can tell while the controller is away: its failovers; the rest waits for the controller. */
