@@ -2,19 +2,16 @@ package dev.homefleet.controller.cli;
 
 import dev.homefleet.agent.service.Managers;
 import dev.homefleet.agent.service.ServiceManagers;
-import dev.homefleet.controller.agent.AgentClient;
 import dev.homefleet.controller.reach.FleetReach;
+import dev.homefleet.controller.reach.Restarts;
 import dev.homefleet.controller.ssh.SshRunners;
 import dev.homefleet.core.config.FleetConfig;
 import dev.homefleet.core.config.LoadResult;
 import dev.homefleet.core.config.MachineSpec;
-import dev.homefleet.core.config.ReachSpec;
 import dev.homefleet.core.config.ServiceSpec;
 import dev.homefleet.core.exec.LocalCommandRunner;
-import dev.homefleet.core.service.ServiceManager;
 import java.io.IOException;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import okhttp3.OkHttpClient;
 import picocli.CommandLine.Command;
@@ -78,21 +75,7 @@ final class RestartCommand implements Callable<Integer> {
         OkHttpClient http = new OkHttpClient();
         try (FleetReach reach = new FleetReach(config, context.environment(), context.home(), local.build(),
                 () -> SshRunners.create(context.home(), System.getProperty("user.name")), http)) {
-            Optional<AgentClient> agent = reach.agent(machine);
-            String via;
-            if (agent.isPresent() && machine.reach().via() != ReachSpec.Via.LOCAL) {
-                agent.get().restart(serviceName);
-                via = "its agent";
-            } else {
-                Optional<ServiceManager> manager = managers.forService(machine, service, reach.commands(machineName));
-                if (manager.isEmpty()) {
-                    spec.commandLine().getErr().println("fleet: " + target + " has no manager that can restart it ("
-                            + service.manager().type().name().toLowerCase(java.util.Locale.ROOT) + ")");
-                    return ExitCodes.FINDING;
-                }
-                manager.get().restart();
-                via = machine.reach().via() == ReachSpec.Via.LOCAL ? "this machine" : "SSH";
-            }
+            String via = Restarts.restart(reach, managers, machine, service);
             spec.commandLine().getOut().println(target + ": restarted through " + via);
             return ExitCodes.OK;
         } catch (IOException e) {

@@ -28,6 +28,7 @@ import dev.homefleet.controller.jobs.JobScheduler;
 import dev.homefleet.controller.jobs.MachineReachability;
 import dev.homefleet.controller.jobs.RecordedJob;
 import dev.homefleet.controller.reach.FleetReach;
+import dev.homefleet.controller.reach.Restarts;
 import dev.homefleet.controller.reload.ConfigDiff;
 import dev.homefleet.controller.reload.ConfigWatcher;
 import dev.homefleet.controller.ssh.SshRunners;
@@ -54,7 +55,6 @@ import dev.homefleet.core.exec.CommandRunner;
 import dev.homefleet.core.exec.LocalCommandRunner;
 import dev.homefleet.core.probe.ProbeResult;
 import dev.homefleet.core.probe.ProbeRunner;
-import dev.homefleet.core.service.ServiceManager;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -428,27 +428,7 @@ public final class ControllerDaemon implements AutoCloseable {
         if (service == null) {
             throw new IOException(machineName + "/" + serviceName + " is no longer in fleet.yaml");
         }
-        var agent = reach.agent(machine);
-        if (agent.isPresent()) {
-            try {
-                agent.get().restart(serviceName);
-                return;
-            } catch (IOException e) {
-                // Only a machine reached through its agent alone has no other way; locally or over SSH the
-                // manager is there to ask.
-                if (machine.reach().via() == dev.homefleet.core.config.ReachSpec.Via.AGENT) {
-                    throw e;
-                }
-                log.info("restarting {}/{} through its manager{}: its agent did not answer ({})", machineName,
-                        serviceName, machine.reach().via() == dev.homefleet.core.config.ReachSpec.Via.SSH
-                                ? " over SSH" : "", e.getMessage());
-            }
-        }
-        Optional<ServiceManager> manager = managers.forService(machine, service, reach.commands(machineName));
-        if (manager.isEmpty()) {
-            throw new IOException(machineName + "/" + serviceName + " has no manager that can restart it");
-        }
-        manager.get().restart();
+        Restarts.restart(reach, managers, machine, service);
     }
 
     private boolean verify(String machineName, String serviceName, Duration timeout) throws Exception {
@@ -482,7 +462,7 @@ public final class ControllerDaemon implements AutoCloseable {
         List<String> conflicts = new ArrayList<>();
         boolean anyFailed = false;
         for (MachineSpec machine : fleet.machines().values()) {
-            if (machine.role() == MachineSpec.Role.CLIENT || machine.reach().via() == dev.homefleet.core.config.ReachSpec.Via.NONE) {
+            if (!HeartbeatJob.watched(machine)) {
                 continue;
             }
             CommandRunner runner;

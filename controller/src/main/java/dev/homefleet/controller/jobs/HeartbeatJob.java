@@ -149,7 +149,8 @@ public final class HeartbeatJob implements Supplier<JobResult> {
                 + (warnings.isEmpty() ? "" : "; " + warnings.size() + " over thresholds") + written, details);
     }
 
-    static boolean watched(MachineSpec machine) {
+    /** The machines the controller looks after: not a client (the phone), and reachable some way. */
+    public static boolean watched(MachineSpec machine) {
         return machine.role() != MachineSpec.Role.CLIENT && machine.reach().via() != ReachSpec.Via.NONE;
     }
 
