@@ -58,11 +58,7 @@ final class JobsCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
         Instant now = Instant.now();
-        Table jobs = new Table("JOB", "SCHEDULE", "LAST RUN", "OUTCOME", "NEXT", "SUMMARY");
-        answer.path("jobs").forEach(j -> jobs.row(j.path("name").asText(), j.path("schedule").asText("-"),
-                Ago.of(j.path("last_start").asText(), now), j.path("outcome").asText("-"),
-                Ago.of(j.path("next_fire").asText(), now), j.path("summary").asText("-")));
-        jobs.print(out);
+        table(answer.path("jobs"), now).print(out);
         if (!answer.path("runs").isEmpty()) {
             out.println();
             out.println("Recent runs:");
@@ -72,6 +68,15 @@ final class JobsCommand implements Callable<Integer> {
             runs.print(out);
         }
         return ExitCodes.OK;
+    }
+
+    /** Each job's line: schedule, last run, outcome, next run, what it did (also in `fleet status`). */
+    static Table table(JsonNode jobs, Instant now) {
+        Table table = new Table("JOB", "SCHEDULE", "LAST RUN", "OUTCOME", "NEXT", "SUMMARY");
+        jobs.forEach(j -> table.row(j.path("name").asText(), j.path("schedule").asText("-"),
+                Ago.of(j.path("last_start").asText(), now), j.path("outcome").asText("-"),
+                Ago.of(j.path("next_fire").asText(), now), j.path("summary").asText("-")));
+        return table;
     }
 
     private static String took(JsonNode run) {

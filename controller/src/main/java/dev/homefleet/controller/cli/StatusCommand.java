@@ -115,11 +115,7 @@ final class StatusCommand implements Callable<Integer> {
         }
         if (!state.path("jobs").isEmpty()) {
             out.println();
-            Table jobs = new Table("JOB", "SCHEDULE", "LAST RUN", "OUTCOME", "NEXT", "SUMMARY");
-            state.path("jobs").forEach(j -> jobs.row(j.path("name").asText(), text(j.path("schedule")),
-                    Ago.of(j.path("last_start").asText(), now), text(j.path("outcome")),
-                    Ago.of(j.path("next_fire").asText(), now), text(j.path("summary"))));
-            jobs.print(out);
+            JobsCommand.table(state.path("jobs"), now).print(out);
         }
         if (!state.path("checkins").isEmpty()) {
             out.println();
