@@ -271,22 +271,7 @@ public final class ControllerDaemon implements AutoCloseable {
     }
 
     public FleetState state() {
-        return configInStep();
-    }
-
-    /**
-     * The snapshot, with its config line marked as matching the disk again when the watcher says so: a rejected
-     * fleet.yaml that is put back as it was, or saved valid without a change, is no edit to apply, so the watcher
-     * tells its listener nothing. The watcher's flag is read inside the update, which is retried if a rejection
-     * lands meanwhile, so a newer rejection is never overwritten.
-     */
-    private FleetState configInStep() {
-        ConfigWatcher watching = watcher;
-        if (watching == null || state.get().config().matchesDisk()) {
-            return state.get();
-        }
-        return state.update(s -> s.config().matchesDisk() || !watching.matchesDisk() ? s
-                : s.withConfig(new FleetState.ConfigStatus(s.config().path(), s.config().loadedAt(), true, List.of())));
+        return state.get();
     }
 
     public FleetConfig config() {
@@ -506,7 +491,6 @@ public final class ControllerDaemon implements AutoCloseable {
         try {
             checkins.evaluate(clock.instant());
             state.update(s -> s.withCheckins(checkins.snapshot()));
-            configInStep();
         } catch (RuntimeException e) {
             log.warn("evaluating check-ins failed: {}", e.toString());
         }
@@ -553,6 +537,12 @@ public final class ControllerDaemon implements AutoCloseable {
                     .data("restart_needed", restartNeeded).build());
             log.debug("reloaded {} (was {} services, now {})", options.configFile(), before.serviceCount(),
                     next.serviceCount());
+        }
+
+        @Override
+        public void backInStep() {
+            state.update(s -> s.withConfig(new FleetState.ConfigStatus(s.config().path(), s.config().loadedAt(), true,
+                    List.of())));
         }
 
         @Override

@@ -71,6 +71,12 @@ public final class ConfigWatcher implements AutoCloseable {
          * @param fileText the text that was read, empty when it could not be read
          */
         void rejected(List<Problem> problems, String fileText);
+
+        /**
+         * The file on disk matches the config in force again after a rejection, without an edit to apply (a
+         * rejected file put back as it was, or saved valid with no change). Not called before {@link #accepted}.
+         */
+        default void backInStep() {}
     }
 
     public static final Duration DEFAULT_QUIET_PERIOD = Duration.ofMillis(500);
@@ -273,7 +279,7 @@ public final class ConfigWatcher implements AutoCloseable {
             return;
         }
         if (Arrays.equals(bytes, acceptedBytes)) {
-            backInStep();
+            backInStep(true);
             return;
         }
         String text;
@@ -292,7 +298,7 @@ public final class ConfigWatcher implements AutoCloseable {
         FleetConfig next = result.config();
         ConfigDiff diff = ConfigDiff.between(current, next);
         acceptedBytes = bytes;
-        backInStep();
+        backInStep(diff.isEmpty());
         if (diff.isEmpty()) {
             if (edited) {
                 log.info("{} was saved without changing the config", name);
@@ -309,13 +315,22 @@ public final class ConfigWatcher implements AutoCloseable {
         }
     }
 
-    private void backInStep() {
+    /** @param tell whether the listener hears of it (not when an accepted() with the new config follows) */
+    private void backInStep(boolean tell) {
         lastRejection = null;
         lastRejectedText = null;
-        if (!problems.isEmpty()) {
-            log.info("{} is valid again and matches the config in force", name);
-        }
+        boolean wasOut = !problems.isEmpty();
         problems = List.of();
+        if (wasOut) {
+            log.info("{} is valid again and matches the config in force", name);
+            if (tell) {
+                try {
+                    listener.backInStep();
+                } catch (RuntimeException e) {
+                    log.error("telling that {} is back in step failed: {}", name, e.toString(), e);
+                }
+            }
+        }
     }
 
     private void reject(List<Problem> found, String text) {
