@@ -3,7 +3,6 @@ package dev.homefleet.controller.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.homefleet.core.control.ControlException;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -26,10 +25,7 @@ final class JobsCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    ConfigOptions options = new ConfigOptions();
-
-    @Option(names = "--socket", paramLabel = "PATH", description = "The controller's socket (default DATA_DIR/controller.sock).")
-    Path socket;
+    ControllerSocketOptions controllerOptions = new ControllerSocketOptions();
 
     @Option(names = "--json", description = "Print the jobs and their recent runs as JSON.")
     boolean json;
@@ -44,7 +40,7 @@ final class JobsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ControllerSocket controller = ControllerSocket.locate(context, options, socket);
+        ControllerSocket controller = controllerOptions.locate(context);
         JsonNode answer;
         try {
             answer = controller.request("jobs", null, Duration.ofSeconds(10));
@@ -101,10 +97,7 @@ final class JobsCommand implements Callable<Integer> {
         CommandSpec spec;
 
         @Mixin
-        ConfigOptions options = new ConfigOptions();
-
-        @Option(names = "--socket", paramLabel = "PATH", description = "The controller's socket.")
-        Path socket;
+        ControllerSocketOptions controllerOptions = new ControllerSocketOptions();
 
         @Option(names = "--json", description = "Print the run as JSON.")
         boolean json;
@@ -118,7 +111,7 @@ final class JobsCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            ControllerSocket controller = ControllerSocket.locate(context, options, socket);
+            ControllerSocket controller = controllerOptions.locate(context);
             JsonNode run;
             try {
                 run = controller.request("jobs.run", Map.of("name", name), Duration.ofMinutes(10));

@@ -3,7 +3,6 @@ package dev.homefleet.controller.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.homefleet.core.control.ControlException;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,10 +27,7 @@ final class StatusCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    ConfigOptions options = new ConfigOptions();
-
-    @Option(names = "--socket", paramLabel = "PATH", description = "The controller's socket (default DATA_DIR/controller.sock).")
-    Path socket;
+    ControllerSocketOptions controllerOptions = new ControllerSocketOptions();
 
     @Option(names = "--json", description = "Print the whole snapshot as JSON.")
     boolean json;
@@ -42,7 +38,7 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ControllerSocket controller = ControllerSocket.locate(context, options, socket);
+        ControllerSocket controller = controllerOptions.locate(context);
         JsonNode state;
         try {
             state = controller.request("status", null, Duration.ofSeconds(10));
