@@ -1,0 +1,228 @@
+package dev.homefleet.controller.dashboard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.NoSuchElementException;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * Debian's headless Chromium driven by its chromedriver, as an iPhone (390 x 844, touch, iOS Safari's user agent):
+ * the browser the dashboard is written for. Selenium is given both paths, so Selenium Manager never looks for (or
+ * downloads) a driver. Each browser has a fresh profile under the test's directory; {@link #close} quits it and
+ * checks that no process of it is left.
+ */
+final class Browser implements AutoCloseable {
+    static final String CHROMIUM = "/usr/bin/chromium";
+    static final String CHROMEDRIVER = "/usr/bin/chromedriver";
+    static final int WIDTH = 390;
+    static final int HEIGHT = 844;
+    static final Path SCREENSHOTS = Path.of("target", "screenshots");
+    private static final String IPHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
+            + "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1";
+
+    final ChromeDriver driver;
+    private final ChromeDriverService service;
+    private final Path profile;
+
+    private Browser(ChromeDriver driver, ChromeDriverService service, Path profile) {
+        this.driver = driver;
+        this.service = service;
+        this.profile = profile;
+    }
+
+    /** An iPhone-sized browser with a fresh profile in {@code dir}; {@code dark} makes the system prefer dark. */
+    static Browser iphone(Path dir, boolean dark) {
+        Path profile;
+        Path log;
+        try {
+            profile = Files.createDirectories(dir.resolve("chromium-profile-" + System.nanoTime()));
+            log = dir.resolve("chromedriver.log");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File(CHROMEDRIVER))
+                .usingAnyFreePort()
+                .withLogFile(log.toFile())
+                .build();
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM);
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+                "--disable-default-apps", "--disable-extensions", "--disable-crash-reporter", "--disable-breakpad",
+                "--no-default-browser-check", "--password-store=basic", "--use-mock-keychain",
+                "--user-data-dir=" + profile.toAbsolutePath(), "--window-size=" + WIDTH + "," + HEIGHT);
+        options.setExperimentalOption("mobileEmulation", Map.of(
+                "deviceMetrics", Map.of("width", WIDTH, "height", HEIGHT, "pixelRatio", 2.0, "touch", true),
+                "userAgent", IPHONE));
+        ChromeDriver driver = new ChromeDriver(service, options);
+        driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(10));
+        driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(20));
+        Browser browser = new Browser(driver, service, profile);
+        if (dark) {
+            driver.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features",
+                    List.of(Map.of("name", "prefers-color-scheme", "value", "dark"))));
+        }
+        return browser;
+    }
+
+    void open(String url) {
+        driver.get(url);
+    }
+
+    /** The element with {@code data-testid=id}, waiting up to 10 s for it. */
+    WebElement byTestId(String id) {
+        return await().atMost(Duration.ofSeconds(10)).ignoreExceptionsInstanceOf(NoSuchElementException.class)
+                .until(() -> driver.findElement(testId(id)), e -> e != null);
+    }
+
+    static By testId(String id) {
+        return By.cssSelector("[data-testid=\"" + id + "\"]");
+    }
+
+    List<WebElement> all(String id) {
+        return driver.findElements(testId(id));
+    }
+
+    boolean present(String id) {
+        return !driver.findElements(testId(id)).isEmpty();
+    }
+
+    /** An attribute of an element that the page may redraw at any moment; null when it is not there. */
+    String attribute(String id, String name) {
+        for (int i = 0; i < 5; i++) {
+            try {
+                List<WebElement> found = all(id);
+                return found.isEmpty() ? null : found.get(0).getAttribute(name);
+            } catch (StaleElementReferenceException e) {
+                // redrawn between the find and the read: read the new one
+            }
+        }
+        return null;
+    }
+
+    String text(String id) {
+        for (int i = 0; i < 5; i++) {
+            try {
+                List<WebElement> found = all(id);
+                return found.isEmpty() ? null : found.get(0).getText();
+            } catch (StaleElementReferenceException e) {
+                // redrawn: read the new one
+            }
+        }
+        return null;
+    }
+
+    /** Clicks an element the page may be redrawing; tries a fresh find a few times. */
+    void click(String id) {
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptionsInstanceOf(StaleElementReferenceException.class)
+                .ignoreExceptionsInstanceOf(NoSuchElementException.class)
+                .until(() -> {
+                    driver.findElement(testId(id)).click();
+                    return true;
+                });
+    }
+
+    Object script(String js, Object... args) {
+        return ((JavascriptExecutor) driver).executeScript(js, args);
+    }
+
+    /** Goes to a view by its tab, as a thumb would. */
+    void view(String name) {
+        click("nav-" + name);
+        await().atMost(Duration.ofSeconds(5)).until(() -> "false".equals(String.valueOf(
+                script("return document.getElementById(arguments[0]).hidden", name))));
+    }
+
+    /**
+     * Saves the whole page to target/screenshots/NAME.png (the README links these): the viewport is stretched to the
+     * page's height for the shot, so the sticky header stays on top and the tab bar at the bottom, then put back.
+     */
+    Path screenshot(String name) {
+        try {
+            Files.createDirectories(SCREENSHOTS);
+            long height = Math.max(HEIGHT, ((Number) script("return Math.ceil(Math.max("
+                    + "document.documentElement.scrollHeight, document.body.scrollHeight))")).longValue());
+            driver.executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of("width", WIDTH, "height", height,
+                    "deviceScaleFactor", 2, "mobile", true));
+            Map<String, Object> shot;
+            try {
+                shot = driver.executeCdpCommand("Page.captureScreenshot", Map.of("format", "png"));
+            } finally {
+                driver.executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of("width", WIDTH, "height",
+                        HEIGHT, "deviceScaleFactor", 2, "mobile", true));
+            }
+            Path file = SCREENSHOTS.resolve(name + ".png");
+            Files.write(file, Base64.getDecoder().decode((String) shot.get("data")));
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The processes of this browser: chromedriver's descendants, and whatever carries this profile's path. */
+    private List<ProcessHandle> processes() {
+        List<ProcessHandle> found = new ArrayList<>();
+        ProcessHandle.current().descendants().filter(p -> p.info().command().map(c -> c.contains("chrom"))
+                .orElse(false)).filter(ProcessHandle::isAlive).forEach(found::add);
+        try {
+            Process pgrep = new ProcessBuilder("pgrep", "-f", profile.toAbsolutePath().toString())
+                    .redirectErrorStream(true).start();
+            String out = new String(pgrep.getInputStream().readAllBytes());
+            pgrep.waitFor(5, TimeUnit.SECONDS);
+            out.lines().map(String::strip).filter(l -> l.matches("\\d+")).map(Long::parseLong)
+                    .filter(pid -> pid != pgrep.pid())
+                    .flatMap(pid -> ProcessHandle.of(pid).stream())
+                    .filter(p -> found.stream().noneMatch(f -> f.pid() == p.pid()))
+                    .forEach(found::add);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return found.stream().filter(Browser::running).toList();
+    }
+
+    /** Alive and not a zombie waiting for its parent to read its exit. */
+    private static boolean running(ProcessHandle p) {
+        if (!p.isAlive()) {
+            return false;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(p.pid()), "stat"));
+            return !stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            driver.quit();
+        } finally {
+            service.close();
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+                    assertThat(processes().stream().map(p -> p.pid() + " " + p.info().commandLine().orElse("?")))
+                            .as("chromium or chromedriver processes left after quit").isEmpty());
+        }
+    }
+}
