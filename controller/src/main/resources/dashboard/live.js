@@ -14,9 +14,12 @@ export class Live {
    * @param onMessage called with each parsed message but pongs
    * @param onState   called with 'connecting' | 'live' | 'reconnecting', and the delay before the next try
    * @param onRefused called after a connection that never opened (maybe the session expired)
+   * @param timing    {pingMs, silentMs, firstDelayMs, maxDelayMs}, the defaults above unless given
    */
-  constructor(url, {onMessage, onState, onRefused}) {
+  constructor(url, {onMessage, onState, onRefused, timing}) {
     this.url = url;
+    this.timing = Object.assign({pingMs: PING_MS, silentMs: SILENT_MS, firstDelayMs: FIRST_DELAY_MS,
+      maxDelayMs: MAX_DELAY_MS}, timing || {});
     this.onMessage = onMessage;
     this.onState = onState;
     this.onRefused = onRefused || (() => {});
@@ -43,7 +46,7 @@ export class Live {
     if (!this.ws || this.ws.readyState > WebSocket.OPEN) {
       clearTimeout(this.timer);
       this.connect();
-    } else if (this.ws.readyState === WebSocket.OPEN && Date.now() - this.lastHeard > PING_MS) {
+    } else if (this.ws.readyState === WebSocket.OPEN && Date.now() - this.lastHeard > this.timing.pingMs) {
       this.send({type: 'ping'});
     }
   }
@@ -67,7 +70,7 @@ export class Live {
       if (this.topics.size) this.send({type: 'subscribe', topics: [...this.topics]});
       this.onState('live');
       clearInterval(this.pinger);
-      this.pinger = setInterval(() => this.ping(), PING_MS);
+      this.pinger = setInterval(() => this.ping(), this.timing.pingMs);
     };
     ws.onmessage = (e) => {
       if (ws !== this.ws) return;
@@ -90,7 +93,7 @@ export class Live {
   }
 
   ping() {
-    if (Date.now() - this.lastHeard > SILENT_MS) {
+    if (Date.now() - this.lastHeard > this.timing.silentMs) {
       // Half-open (a phone changed networks, the controller's machine slept): give up on it and reconnect.
       const dead = this.ws;
       this.ws = null;
@@ -107,7 +110,7 @@ export class Live {
 
   retry(wasOpen) {
     if (this.stopped) return;
-    const base = Math.min(MAX_DELAY_MS, FIRST_DELAY_MS * 2 ** this.attempt);
+    const base = Math.min(this.timing.maxDelayMs, this.timing.firstDelayMs * 2 ** this.attempt);
     // Full jitter over the upper half: many phones reconnecting after a controller restart do not stampede.
     const delay = Math.round(base / 2 + Math.random() * base / 2);
     this.attempt++;

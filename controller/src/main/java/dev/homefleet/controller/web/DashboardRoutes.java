@@ -104,7 +104,12 @@ public final class DashboardRoutes {
                 ctx.status(304);
                 return;
             }
-            ctx.contentType(contentType).result(bytes);
+            ctx.result(bytes);
+            if (!contentType.contains("charset")) {
+                // Javalin's default (JSON, UTF-8) would otherwise put a charset on an image's type.
+                ctx.res().setCharacterEncoding(null);
+            }
+            ctx.res().setContentType(contentType);
         }
 
         private static String contentType(String file) {

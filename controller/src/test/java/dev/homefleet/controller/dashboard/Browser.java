@@ -131,12 +131,17 @@ final class Browser implements AutoCloseable {
         return null;
     }
 
-    /** Clicks an element the page may be redrawing; tries a fresh find a few times. */
+    /**
+     * Taps an element the page may be redrawing (a fresh find each try), scrolled to the middle of the screen first
+     * as a thumb would: at the bottom edge the fixed tab bar covers it.
+     */
     void click(String id) {
         await().atMost(Duration.ofSeconds(10)).ignoreExceptionsInstanceOf(StaleElementReferenceException.class)
                 .ignoreExceptionsInstanceOf(NoSuchElementException.class)
                 .until(() -> {
-                    driver.findElement(testId(id)).click();
+                    WebElement element = driver.findElement(testId(id));
+                    script("arguments[0].scrollIntoView({block: 'center'})", element);
+                    element.click();
                     return true;
                 });
     }

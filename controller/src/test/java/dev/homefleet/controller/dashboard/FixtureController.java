@@ -39,6 +39,8 @@ final class FixtureController implements AutoCloseable {
     record Act(String path, String csrf) {}
 
     volatile String role = "admin";
+    /** While set, pings go unanswered: a connection that is open but dead. */
+    volatile boolean mute;
     final List<Act> acts = new CopyOnWriteArrayList<>();
     final Set<WsContext> sockets = ConcurrentHashMap.newKeySet();
     final Map<WsContext, Set<String>> topics = new ConcurrentHashMap<>();
@@ -97,6 +99,9 @@ final class FixtureController implements AutoCloseable {
             });
             ws.onMessage(ctx -> {
                 received.add(ctx.message());
+                if (mute) {
+                    return;
+                }
                 JsonNode message = JSON.readTree(ctx.message());
                 String type = message.path("type").asText();
                 Set<String> mine = topics.get(ctx);
