@@ -30,7 +30,8 @@ const app = {
   view: 'overview',
   live: null,
   log: null,
-  snapshots: 0,
+  wasLive: false,
+  reconnected: false,
   pendingKeys(prefix) {
     return [...this.pending.entries()].filter(([k]) => k.includes(prefix));
   },
@@ -125,16 +126,18 @@ function addEvents(list) {
     added = true;
   }
   if (!added) return;
-  const at = (e) => Date.parse(e.at || e.ts) || 0;
+  const at = (e) => Date.parse(e.ts || e.at) || 0;
   app.events.sort((a, b) => (b.id && a.id ? b.id - a.id : at(b) - at(a)));
   if (app.events.length > MAX_EVENTS) {
     app.events.splice(MAX_EVENTS).forEach((e) => app.eventIds.delete(e.id));
   }
 }
 
+/** The last 100 events; after a reconnect, those after the newest one the page has (what it missed). */
 async function loadEvents() {
+  const newest = app.events.reduce((max, e) => Math.max(max, e.id || 0), 0);
   try {
-    const body = await api('/api/v1/events?limit=100');
+    const body = await api(newest ? `/api/v1/events?since=${newest}&limit=${MAX_EVENTS}` : '/api/v1/events?limit=100');
     addEvents(Array.isArray(body) ? body : (body && body.events) || []);
     app.eventsError = null;
   } catch (e) {
@@ -197,11 +200,10 @@ function onMessage(message) {
   switch (message.type) {
     case 'snapshot':
       app.doc = data;
-      app.snapshots++;
-      if (app.snapshots > 1) {
-        // A new connection after a gap: what happened meanwhile is in the store.
+      if (app.reconnected) {
+        // The first snapshot of a new connection after a gap: the events missed meanwhile are in the store.
+        app.reconnected = false;
         loadEvents();
-        if (app.log) app.log.lines = [];
       }
       break;
     case 'delta':
@@ -220,7 +222,11 @@ function onMessage(message) {
     case 'subscribed':
       return;
     case 'error':
-      console.warn('homefleet /ws:', data && data.message);
+      if (app.log && data && data.target === app.log.target) {
+        byTestId('log-lines').textContent = data.message;
+      } else {
+        console.warn('homefleet /ws:', data && data.message);
+      }
       return;
     default:
       if (String(message.type).includes('.') && data) addEvents([data]);
@@ -237,6 +243,12 @@ function onConnection(state, delay) {
   if (state === 'live') {
     clearInterval(poller);
     poller = null;
+    if (app.wasLive) {
+      app.reconnected = true;
+      // The log subscription is renewed with the connection, and brings its last lines again.
+      if (app.log) app.log.lines = [];
+    }
+    app.wasLive = true;
   } else if (!poller && app.doc) {
     // Until the socket is back, the page still follows the fleet, only slower.
     poller = setInterval(() => {

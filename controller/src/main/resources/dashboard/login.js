@@ -3,6 +3,7 @@ const params = new URLSearchParams(location.search);
 const messages = {
   invalid: 'That token was not accepted. Check it and try again.',
   rate: 'Too many failed tries from this address. Wait a minute, then try again.',
+  link: 'That sign-in link has expired or was used already. Make a new one with fleet login-link, or use a token.',
 };
 const error = params.get('error');
 if (error) {

@@ -198,7 +198,9 @@ export function ports(app, view) {
   }
   const entries = data.ports || data.entries || [];
   const ranges = data.ranges || [];
-  const conflicts = (data.conflicts || []).map((c) => (typeof c === 'string' ? {message: c} : c));
+  // Planned (fleet.yaml's ports and ranges) and observed (what the cleaner found listening).
+  const conflicts = (data.conflicts || []).concat(data.observed_conflicts || [])
+    .map((c) => (typeof c === 'string' ? {message: c} : c));
   const clash = new Set();
   conflicts.forEach((c) => (c.entries || []).forEach((e) => clash.add(e.port + '@' + e.machine)));
   const serviceHealth = (e) => {
@@ -279,14 +281,14 @@ function failoverCard(f, transitions, app) {
     h('div', {class: 'pair'}, h('b', null, target(f.primary)), ' → ', target(f.standby),
       h('span', {class: 'muted'}, state === 'active' || state === 'recovering' ? ' (standby serving)' : ' (primary serving)')),
     h('div', {class: 'facts'},
-      h('span', null, h('b', null, last.failures ?? 0), ' failed checks in a row'),
-      h('span', null, h('b', null, last.successes ?? 0), ' passed'),
+      h('span', null, h('b', null, f.failures ?? last.failures ?? 0), ' failed checks in a row'),
+      h('span', null, h('b', null, f.successes ?? last.successes ?? 0), ' passed'),
       last.at ? h('span', null, 'last change ' + ago(last.at)) : h('span', null, 'no transition reported yet'),
       last.check ? h('span', {class: 'mono'}, last.check) : null),
     last.reason ? h('div', {class: 'sub'}, last.reason) : null,
     last.problem ? h('div', {class: 'error'}, last.problem) : null,
     transitions.length ? h('ul', {class: 'transitions'}, transitions.map((e) => h('li', {testid: 'transition'},
-      h('b', null, e.type.replace('failover.', '')), ' ', h('span', {class: 'muted'}, dateTime(e.at || e.ts)), ' — ', e.message))) : null,
+      h('b', null, e.type.replace('failover.', '')), ' ', h('span', {class: 'muted'}, dateTime(e.ts || e.at)), ' — ', e.message))) : null,
     app.admin ? h('div', {class: 'actions'}, button('promote', 'Promote standby'), button('demote', 'Demote'),
       button('auto', 'Automatic'), pending ? h('span', {class: 'muted small'}, pending) : null) : null);
 }
@@ -352,14 +354,14 @@ export function events(app) {
     return;
   }
   reconcile(feed, app.events.slice(0, 200).map((e) => ({
-    key: String(e.id || e.type + (e.at || e.ts)),
+    key: String(e.id || e.type + (e.ts || e.at)),
     sig: sig(e.id, app.tick),
     render: () => eventRow(e),
   })));
 }
 
 function eventRow(e) {
-  const at = e.at || e.ts;
+  const at = e.ts || e.at;
   const where = e.machine && e.service ? `${e.machine}/${e.service}` : e.machine || e.subject || 'fleet';
   return h('li', {testid: 'event', dataset: {type: e.type || '', severity: String(e.severity || 'info').toLowerCase()}},
     h('div', {class: 'when'}, h('span', null, clock(at)), h('span', null, ago(at)), h('b', null, e.type), h('span', null, where)),

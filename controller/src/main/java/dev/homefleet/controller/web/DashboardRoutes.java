@@ -24,12 +24,14 @@ import java.util.Set;
  */
 public final class DashboardRoutes {
 
+    static final String LOGIN = "/login";
     /** The classpath folder of the files. */
     static final String ROOT = "/dashboard/";
     /** Where each file is served, and which file. Every file under {@value #ROOT} is here (a test checks). */
     static final Map<String, String> FILES = Map.ofEntries(
             Map.entry("/", "index.html"),
-            Map.entry("/login", "login.html"),
+            Map.entry(LOGIN, "login.html"),
+            Map.entry("/login.html", "login.html"),
             Map.entry("/app.css", "app.css"),
             Map.entry("/app.js", "app.js"),
             Map.entry("/dom.js", "dom.js"),
@@ -53,16 +55,39 @@ public final class DashboardRoutes {
             + "img-src 'self' data:; connect-src 'self' ws: wss:; manifest-src 'self'; base-uri 'none'; "
             + "form-action 'self'; frame-ancestors 'none'";
 
+    private static final Asset LOGIN_PAGE = Asset.load("login.html");
+
     private final Map<String, Asset> assets = new LinkedHashMap<>();
 
     private DashboardRoutes() {
         FILES.forEach((path, file) -> assets.put(path, Asset.load(file)));
     }
 
-    /** Declares the routes on a Javalin 7 configuration, e.g. {@code List.of(DashboardRoutes::register, ...)}. */
+    /**
+     * Declares the page ({@code /}) and its files, login.html included at {@code /login.html}, on a Javalin 7
+     * configuration: {@code List.of(DashboardRoutes::register, ...)}. {@code GET /login} is left to the sign-in
+     * routes (they may answer a signed-in browser differently); {@link #registerWithLogin} declares it too.
+     */
     public static void register(JavalinConfig config) {
-        DashboardRoutes routes = new DashboardRoutes();
-        routes.assets.forEach((path, asset) -> config.routes.get(path, ctx -> asset.send(ctx)));
+        new DashboardRoutes().declare(config, false);
+    }
+
+    /** {@link #register}, and {@code GET /login} answered with login.html, for a server with no sign-in routes. */
+    public static void registerWithLogin(JavalinConfig config) {
+        new DashboardRoutes().declare(config, true);
+    }
+
+    private void declare(JavalinConfig config, boolean login) {
+        assets.forEach((path, asset) -> {
+            if (!path.equals(LOGIN) || login) {
+                config.routes.get(path, asset::send);
+            }
+        });
+    }
+
+    /** login.html's bytes and headers, for a sign-in route that serves the login page itself. */
+    public static void sendLoginPage(io.javalin.http.Context ctx) {
+        LOGIN_PAGE.send(ctx);
     }
 
     /**

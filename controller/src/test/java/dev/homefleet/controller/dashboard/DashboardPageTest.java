@@ -119,7 +119,7 @@ class DashboardPageTest {
         assertThat(browser.present("service-macmini-aphos-server-prod")).isTrue();
 
         controller.publish("events", "service.down", JSON.readTree("{\"id\":99,\"type\":\"service.down\","
-                + "\"at\":\"" + java.time.Instant.now() + "\",\"machine\":\"macbook\",\"service\":\"ollama\","
+                + "\"ts\":\"" + java.time.Instant.now() + "\",\"machine\":\"macbook\",\"service\":\"ollama\","
                 + "\"severity\":\"critical\",\"message\":\"macbook/ollama is down\",\"data\":{}}"));
         browser.view("events");
         await().atMost(WAIT).until(() -> browser.text("event") != null && browser.text("event")

@@ -53,7 +53,7 @@ final class FixtureController implements AutoCloseable {
 
     FixtureController(int port) throws BindException {
         web = new ControllerWeb("127.0.0.1", port, new Tokens(null, null),
-                List.of(DashboardRoutes::register, this::register)).start();
+                List.of(DashboardRoutes::registerWithLogin, this::register)).start();
     }
 
     String url() {

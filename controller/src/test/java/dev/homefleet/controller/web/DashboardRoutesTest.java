@@ -40,7 +40,8 @@ class DashboardRoutesTest {
 
     @BeforeAll
     static void start() throws Exception {
-        web = new ControllerWeb("127.0.0.1", 0, new Tokens(null, null), List.of(DashboardRoutes::register)).start();
+        web = new ControllerWeb("127.0.0.1", 0, new Tokens(null, null), List.of(DashboardRoutes::registerWithLogin))
+                .start();
     }
 
     @AfterAll
@@ -126,11 +127,26 @@ class DashboardRoutesTest {
     }
 
     @Test
+    void without_its_login_route_the_dashboard_leaves_get_login_to_the_sign_in_routes() throws Exception {
+        try (ControllerWeb plain = new ControllerWeb("127.0.0.1", 0, new Tokens(null, null),
+                List.of(DashboardRoutes::register, config -> config.routes.get("/login", DashboardRoutes::sendLoginPage)))
+                .start()) {
+            HttpResponse<byte[]> login = HTTP.send(HttpRequest.newBuilder(URI.create(plain.url() + "/login")).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(login.body()).isEqualTo(resource("login.html"));
+            assertThat(login.headers().firstValue("Content-Security-Policy")).isPresent();
+            HttpResponse<byte[]> file = HTTP.send(HttpRequest.newBuilder(URI.create(plain.url() + "/login.html"))
+                    .build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(file.body()).isEqualTo(resource("login.html"));
+        }
+    }
+
+    @Test
     void only_the_page_itself_needs_a_login_its_assets_and_the_login_page_do_not() {
         assertThat(DashboardRoutes.isPublicAsset("/")).isFalse();
         assertThat(DashboardRoutes.isPublicAsset("/api/v1/fleet")).isFalse();
         assertThat(DashboardRoutes.isPublicAsset("/ws")).isFalse();
-        for (String path : List.of("/login", "/app.js", "/app.css", "/manifest.webmanifest", "/icon.svg",
+        for (String path : List.of("/login", "/login.html", "/app.js", "/app.css", "/manifest.webmanifest", "/icon.svg",
                 "/icon-180.png", "/login.js")) {
             assertThat(DashboardRoutes.isPublicAsset(path)).as(path).isTrue();
         }
