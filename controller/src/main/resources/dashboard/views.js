@@ -363,7 +363,7 @@ export function events(app) {
 function eventRow(e) {
   const at = e.ts || e.at;
   const where = e.machine && e.service ? `${e.machine}/${e.service}` : e.machine || e.subject || 'fleet';
-  return h('li', {testid: 'event', dataset: {type: e.type || '', severity: String(e.severity || 'info').toLowerCase()}},
+  return h('li', {testid: 'event', dataset: {type: e.type || '', id: e.id || '', severity: String(e.severity || 'info').toLowerCase()}},
     h('div', {class: 'when'}, h('span', null, clock(at)), h('span', null, ago(at)), h('b', null, e.type), h('span', null, where)),
     h('div', {class: 'msg'}, e.message || ''));
 }
