@@ -20,6 +20,7 @@ const app = {
   samplesVersion: 0,
   events: [],
   eventIds: new Set(),
+  transitions: [],
   eventsError: null,
   ports: null,
   portsError: null,
@@ -146,6 +147,22 @@ async function loadEvents() {
   render();
 }
 
+/** Failover transitions, kept apart from the feed: a busy day must not push the last takeover out of sight. */
+function addTransitions(list) {
+  const known = new Set(app.transitions.map((e) => e.id));
+  const fresh = list.filter((e) => e && !(e.id && known.has(e.id)));
+  if (!fresh.length) return;
+  app.transitions = app.transitions.concat(fresh).sort((a, b) => (b.id || 0) - (a.id || 0)).slice(0, 100);
+}
+
+async function loadTransitions() {
+  try {
+    const body = await api('/api/v1/failover');
+    addTransitions((body && body.transitions) || []);
+    render();
+  } catch (e) { /* the feed's own failover events still show */ }
+}
+
 async function loadSamples() {
   const names = Object.keys((app.doc && app.doc.machines) || {});
   await Promise.all(names.map(async (name) => {
@@ -204,6 +221,7 @@ function onMessage(message) {
         // The first snapshot of a new connection after a gap: the events missed meanwhile are in the store.
         app.reconnected = false;
         loadEvents();
+        loadTransitions();
       }
       break;
     case 'delta':
@@ -229,7 +247,10 @@ function onMessage(message) {
       }
       return;
     default:
-      if (String(message.type).includes('.') && data) addEvents([data]);
+      if (String(message.type).includes('.') && data) {
+        addEvents([data]);
+        if (message.type.startsWith('failover.')) addTransitions([data]);
+      }
       else return;
   }
   render();
@@ -376,6 +397,7 @@ async function start() {
   app.live.subscribe(['state', 'events', 'metrics', 'failover']);
   app.live.start();
   loadEvents();
+  loadTransitions();
   loadSamples();
   setInterval(loadSamples, SAMPLES_REFRESH_MS);
   // Times shown as "3m ago" move on even when nothing else changes.

@@ -258,8 +258,8 @@ export function failover(app, view) {
     return;
   }
   reconcile(view, list.map((f) => {
-    const transitions = app.events.filter((e) => String(e.type || '').startsWith('failover.')
-      && (e.subject === f.name || (e.data && e.data.failover === f.name))).slice(0, 5);
+    const transitions = app.transitions.filter((e) => e.subject === f.name
+      || (e.data && e.data.failover === f.name)).slice(0, 5);
     return {
       key: f.name,
       sig: sig(f, transitions.map((e) => e.id), app.admin, app.pendingKeys('failover:' + f.name), app.tick),

@@ -149,6 +149,24 @@ class DashboardPageTest {
     }
 
     @Test
+    void a_failover_shows_its_state_counts_and_last_transitions_and_admins_can_pin_it() {
+        openLive();
+        browser.view("failover");
+
+        await().atMost(WAIT).until(() -> browser.all("transition").size() == 3);
+        assertThat(browser.attribute("failover-gateway", "data-state")).isEqualTo("standby");
+        assertThat(browser.text("failover-gateway")).contains("macbook/clawdbot-gateway → macmini/clawdbot-gateway",
+                "0 failed checks in a row", "5 passed", "5 passed checks in a row (rise 5)");
+        assertThat(browser.all("transition").get(0).getText()).startsWith("yield").endsWith(
+                "the Mac Mini yielded the gateway back to the MacBook");
+
+        browser.click("promote-gateway");
+        browser.driver.switchTo().alert().accept();
+        await().atMost(WAIT).until(() -> !controller.acts.isEmpty());
+        assertThat(controller.acts.get(0).path()).isEqualTo("/api/v1/failover/gateway/promote");
+    }
+
+    @Test
     void a_viewer_sees_everything_but_no_button_that_acts() {
         controller.role = "viewer";
         openLive();

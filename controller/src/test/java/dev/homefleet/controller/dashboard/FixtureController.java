@@ -73,6 +73,18 @@ final class FixtureController implements AutoCloseable {
         config.routes.get("/api/v1/fleet", ctx -> ctx.json(fleet));
         config.routes.get("/api/v1/ports", ctx -> ctx.json(ports));
         config.routes.get("/api/v1/events", ctx -> ctx.json(events));
+        config.routes.get("/api/v1/failover", ctx -> {
+            ArrayNode transitions = JSON.createArrayNode();
+            events.path("events").forEach(e -> {
+                if (e.path("type").asText().startsWith("failover.")) {
+                    transitions.add(e);
+                }
+            });
+            ObjectNode answer = JSON.createObjectNode();
+            answer.set("failover", fleet.path("failover"));
+            answer.set("transitions", transitions);
+            ctx.json(answer);
+        });
         config.routes.get("/api/v1/machines/{m}", ctx -> {
             JsonNode machine = fleet.path("machines").path(ctx.pathParam("m"));
             if (machine.isMissingNode()) {
