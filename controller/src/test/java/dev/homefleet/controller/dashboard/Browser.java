@@ -193,6 +193,19 @@ final class Browser implements AutoCloseable {
         }
     }
 
+    /** Saves what the screen shows now (a sheet over the page, say) to target/screenshots/NAME.png. */
+    Path screenshotScreen(String name) {
+        try {
+            Files.createDirectories(SCREENSHOTS);
+            Map<String, Object> shot = driver.executeCdpCommand("Page.captureScreenshot", Map.of("format", "png"));
+            Path file = SCREENSHOTS.resolve(name + ".png");
+            Files.write(file, Base64.getDecoder().decode((String) shot.get("data")));
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** The processes of this browser: chromedriver's descendants, and whatever carries this profile's path. */
     private List<ProcessHandle> processes() {
         List<ProcessHandle> found = new ArrayList<>();

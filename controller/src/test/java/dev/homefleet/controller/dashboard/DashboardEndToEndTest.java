@@ -186,7 +186,7 @@ class DashboardEndToEndTest {
 
         fleet.stop();
         await().atMost(WAIT).until(() -> "reconnecting…".equals(browser.text("conn")));
-        browser.screenshot("reconnecting");
+        browser.screenshotScreen("reconnecting");
         fleet.start();
 
         // Backoff: at most 30 s between tries, then a new snapshot and the events missed meanwhile.
@@ -238,7 +238,7 @@ class DashboardEndToEndTest {
         browser.click("logs-here-api");
         await().atMost(WAIT).until(() -> String.valueOf(browser.text("log-lines")).contains("GET / 200"));
         assertThat(browser.text("log-lines")).contains("api listening on " + fleet.apiPort);
-        browser.screenshot("log-tail");
+        browser.screenshotScreen("log-tail");
         browser.click("log-close");
 
         try (Browser dark = Browser.iphone(dir.resolve("dark"), true)) {
