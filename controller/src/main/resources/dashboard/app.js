@@ -40,7 +40,7 @@ const app = {
   restart: (machine, service) => {
     if (!confirm(`Restart ${machine}/${service}?`)) return;
     act(`/api/v1/services/${enc(machine)}/${enc(service)}/restart`, `restart:${machine}/${service}`, 'restarting…',
-      `${machine}/${service} restarted`);
+      (body) => `${machine}/${service} restarted` + (body && body.via ? ` through ${body.via}` : ''));
   },
   runJob: (name) => act(`/api/v1/jobs/${enc(name)}/run`, `job:${name}`, 'starting…', `${name} started`),
   failover: (name, action) => {
@@ -64,7 +64,7 @@ async function api(path, options = {}) {
     res = await fetch(path, {
       method: options.method || 'GET',
       credentials: 'same-origin',
-      cache: 'no-store',
+      cache: 'no-cache',
       headers: Object.assign({Accept: 'application/json'}, options.headers || {}),
     });
   } catch (e) {
@@ -94,7 +94,7 @@ async function act(path, key, doing, done) {
   render();
   try {
     const body = await api(path, {method: 'POST', headers: {'X-CSRF-Token': (app.session && app.session.csrf) || ''}});
-    toast((body && body.message) || done);
+    toast(typeof done === 'function' ? done(body) : done);
   } catch (e) {
     toast(e.message, 'error');
   } finally {
