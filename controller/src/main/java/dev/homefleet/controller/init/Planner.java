@@ -232,8 +232,8 @@ final class Planner {
         List<String> comments = new ArrayList<>();
         Map<String, Object> manager = managerOf("process", "command", argv.isEmpty() ? List.of("PROGRAM") : argv);
         if (argv.isEmpty()) {
-            comments.add(first.pid() < 0 ? "its owner is hidden (another user's process): sudo ss -ltnp or sudo "
-                    + "lsof -iTCP -sTCP:LISTEN shows it" : "its command line could not be read");
+            comments.add(first.pid() < 0 ? "its owner is hidden, a process of another user: sudo ss -ltnp or "
+                    + "sudo lsof -iTCP -sTCP:LISTEN shows it" : "its command line could not be read");
         }
         String who = first.process().isEmpty() ? "port " + first.port() : first.process()
                 + (first.pid() > 0 ? " (pid " + first.pid() + ")" : "");

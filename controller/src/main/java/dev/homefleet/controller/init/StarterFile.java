@@ -102,7 +102,7 @@ public final class StarterFile {
         String c = commented ? "# " : "";
         // Above a commented-out block, so that uncommenting the block is removing "# " from each of its lines.
         if (commented) {
-            service.comments().forEach(comment -> line(3, "# (" + YamlText.comment(comment) + ")"));
+            service.comments().forEach(comment -> line(3, "# " + YamlText.comment(comment)));
         }
         line(3, c + service.name() + ":");
         if (!commented) {
