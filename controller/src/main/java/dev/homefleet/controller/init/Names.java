@@ -16,7 +16,7 @@ final class Names {
 
     private Names() {}
 
-    /** {@code Felipes-MacBook-Pro.local} is felipes-macbook-pro; a name with nothing usable in it is {@code fallback}. */
+    /** {@code Felipes-MacBook-Pro.local} is felipes-macbook-pro; a name with nothing usable is {@code fallback}. */
     static String machine(String hostname, String fallback) {
         String host = hostname == null ? "" : hostname.strip();
         int dot = host.indexOf('.');

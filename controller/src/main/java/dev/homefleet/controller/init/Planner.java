@@ -133,7 +133,10 @@ final class Planner {
                 .map(l -> new Listener(l.port(), l.pid(), l.process(), List.copyOf(l.addresses()))).toList();
     }
 
-    /** Who the listener belongs to ({@code pm2:NAME}, {@code launchd:LABEL}, {@code pid:N}, {@code port:N}), or empty when it is left out. */
+    /**
+     * Who the listener belongs to: {@code pm2:NAME}, {@code launchd:LABEL}, else {@code pid:N} or {@code port:N}
+     * (nobody homefleet drives); empty when it is left out.
+     */
     private Optional<String> classify(Listener listener) {
         Os os = host.os();
         if (listener.port() >= ephemeralFloor(os)) {
@@ -151,7 +154,8 @@ final class Planner {
             return skip(SKIP_APPLE, listener.shown() + " (" + owner.get().substring("launchd:".length()) + ")");
         }
         boolean loopbackOnly = listener.addresses().stream().allMatch(Binds::isLoopback);
-        boolean system = listener.pid() < 0 || (!argv.isEmpty() && SYSTEM_DIRS.stream().anyMatch(argv.get(0)::startsWith));
+        boolean system = listener.pid() < 0
+                || (!argv.isEmpty() && SYSTEM_DIRS.stream().anyMatch(argv.get(0)::startsWith));
         if (owner.isEmpty() && loopbackOnly && system) {
             return skip(SKIP_SYSTEM, listener.shown());
         }

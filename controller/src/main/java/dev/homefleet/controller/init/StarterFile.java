@@ -29,7 +29,7 @@ public final class StarterFile {
                 + at.truncatedTo(ChronoUnit.SECONDS) + " from what it found running.");
         line(0, "# Read it top to bottom and edit it; every key is described in docs/fleet-yaml.md.");
         line(0, "# Check an edit with: fleet validate      See the port plan with: fleet ports");
-        line(0, "# Secrets never go in this file: write ${ENV_NAME} references, or file:PATH for a file only you can read.");
+        line(0, "# Secrets never go in this file: write ${ENV_NAME}, or file:PATH naming a file only you can read.");
         for (String note : plan.notes()) {
             line(0, "# Not looked at: " + YamlText.comment(note));
         }
