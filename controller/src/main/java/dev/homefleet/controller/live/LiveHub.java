@@ -47,7 +47,10 @@ public final class LiveHub implements AutoCloseable {
     private static final String TOPICS = "state, events, failover, metrics and logs:MACHINE/SERVICE";
 
     /**
-     * @param queueCapacity messages a client may have waiting before it is dropped
+     * @param queueCapacity messages a client may have waiting before it is dropped; the messages themselves are
+     *                      shared by all clients, so a full queue costs about 8 bytes a message
+     * @param linger        how long a message may wait for the ones after it, so that a burst goes out in a few
+     *                      socket writes rather than one per message
      * @param coalesce      the least time between two state deltas
      * @param logPoll       how often a subscribed log is read
      * @param logLines      the lines a new log subscriber gets
@@ -55,8 +58,8 @@ public final class LiveHub implements AutoCloseable {
      * @param ping          how often WebSocket ping frames go out
      * @param idleTimeout   a connection with no traffic for this long is closed
      */
-    public record Settings(int queueCapacity, Duration coalesce, Duration logPoll, int logLines, int logWindow,
-            Duration ping, Duration idleTimeout) {
+    public record Settings(int queueCapacity, Duration linger, Duration coalesce, Duration logPoll, int logLines,
+            int logWindow, Duration ping, Duration idleTimeout) {
         public Settings {
             if (queueCapacity < 1) {
                 throw new IllegalArgumentException("queueCapacity must be at least 1, was " + queueCapacity);
@@ -67,9 +70,30 @@ public final class LiveHub implements AutoCloseable {
             }
         }
 
+        /** Four seconds of 1,000 events a second per client; 10 ms linger; a delta at most every 200 ms. */
         public static Settings defaults() {
-            return new Settings(1_000, Duration.ofMillis(200), Duration.ofSeconds(2), 50, 200, Duration.ofSeconds(15),
-                    Duration.ofSeconds(60));
+            return new Settings(4_096, Duration.ofMillis(10), Duration.ofMillis(200), Duration.ofSeconds(2), 50, 200,
+                    Duration.ofSeconds(15), Duration.ofSeconds(60));
+        }
+
+        public Settings withQueueCapacity(int value) {
+            return new Settings(value, linger, coalesce, logPoll, logLines, logWindow, ping, idleTimeout);
+        }
+
+        public Settings withLinger(Duration value) {
+            return new Settings(queueCapacity, value, coalesce, logPoll, logLines, logWindow, ping, idleTimeout);
+        }
+
+        public Settings withCoalesce(Duration value) {
+            return new Settings(queueCapacity, linger, value, logPoll, logLines, logWindow, ping, idleTimeout);
+        }
+
+        public Settings withLogPoll(Duration value) {
+            return new Settings(queueCapacity, linger, coalesce, value, logLines, logWindow, ping, idleTimeout);
+        }
+
+        public Settings withPing(Duration value) {
+            return new Settings(queueCapacity, linger, coalesce, logPoll, logLines, logWindow, value, idleTimeout);
         }
     }
 
@@ -81,6 +105,9 @@ public final class LiveHub implements AutoCloseable {
     private final Map<String, LogPoller> pollers = new HashMap<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemon("live-hub"));
     private final ScheduledExecutorService logPolls = Executors.newScheduledThreadPool(2, daemon("live-logs"));
+    /** Does the clients' socket writes, so that publishers only queue; a client has at most one task here. */
+    private final ScheduledExecutorService senders = Executors.newScheduledThreadPool(
+            Math.max(2, Runtime.getRuntime().availableProcessors()), daemon("live-send"));
     private final AtomicBoolean tickPending = new AtomicBoolean();
     private volatile boolean stopped;
     private volatile long lastTickNanos = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
@@ -111,8 +138,15 @@ public final class LiveHub implements AutoCloseable {
         this(state, bus, document, logs, Settings.defaults());
     }
 
-    /** Adds {@code /ws}; authentication is the web server's before-upgrade filter, not the hub's. */
+    /**
+     * Adds {@code /ws}, and turns off the permessage-deflate extension for the server's WebSockets. Authentication
+     * is the web server's before-upgrade filter, not the hub's.
+     */
     public void register(JavalinConfig config) {
+        // Compression would give every client its own deflater: some 300 KB each, and the CPU of compressing
+        // every message once per client instead of serializing it once for all. The messages are small.
+        config.jetty.modifyWebSocketServletFactory(factory -> factory.getAvailableExtensionNames()
+                .remove("permessage-deflate"));
         config.routes.ws(PATH, ws -> {
             ws.onConnect(this::connected);
             ws.onMessage(this::received);
@@ -136,7 +170,8 @@ public final class LiveHub implements AutoCloseable {
         ctx.session.setIdleTimeout(settings.idleTimeout());
         ctx.session.setMaxTextMessageSize(MAX_INCOMING_CHARS);
         ctx.enableAutomaticPings(settings.ping().toMillis(), TimeUnit.MILLISECONDS);
-        Client client = new Client(ctx.sessionId(), ctx.session, settings.queueCapacity(), this::broken);
+        Client client = new Client(ctx.sessionId(), ctx.session, settings.queueCapacity(), senders,
+                settings.linger(), this::broken);
         clients.put(client.id, client);
         synchronized (this) {
             deliver(client, snapshot());
@@ -153,7 +188,7 @@ public final class LiveHub implements AutoCloseable {
     }
 
     private void broken(Client client, Throwable why) {
-        log.debug("WebSocket client {} is gone: {}", client.remote(), why.toString());
+        log.debug("WebSocket client {} is gone: {}", client.remote, why.toString());
         if (clients.remove(client.id, client)) {
             forget(client);
         }
@@ -170,7 +205,7 @@ public final class LiveHub implements AutoCloseable {
         if (client.close(1008, "too slow")) {
             clients.remove(client.id, client);
             forget(client);
-            log.info("dropped WebSocket client {}: {} messages were waiting for it (too slow)", client.remote(),
+            log.info("dropped WebSocket client {}: {} messages were waiting for it (too slow)", client.remote,
                     settings.queueCapacity());
             schedule(client::disconnect, CLOSE_GRACE.toMillis());
         }
@@ -464,6 +499,7 @@ public final class LiveHub implements AutoCloseable {
         for (Client client : clients.values()) {
             client.close(1001, "the controller is stopping");
         }
+        senders.shutdown();
         clients.clear();
         synchronized (pollers) {
             pollers.values().forEach(LogPoller::stop);

@@ -48,8 +48,8 @@ class LiveHubTest {
             .pingInterval(Duration.ZERO).build();
     private static final ObjectMapper JSON = FleetJson.json();
     private static final Function<FleetState, JsonNode> DOCUMENT = JSON::valueToTree;
-    private static final LiveHub.Settings FAST = new LiveHub.Settings(100, Duration.ofMillis(50),
-            Duration.ofMillis(50), 50, 200, Duration.ofSeconds(15), Duration.ofSeconds(30));
+    private static final LiveHub.Settings FAST = LiveHub.Settings.defaults().withQueueCapacity(100)
+            .withLinger(Duration.ofMillis(1)).withCoalesce(Duration.ofMillis(50)).withLogPoll(Duration.ofMillis(50));
 
     @TempDir
     Path logs;
@@ -273,8 +273,7 @@ class LiveHubTest {
 
     @Test
     void quick_changes_are_coalesced_into_few_deltas_and_the_latest_wins() {
-        start(new LiveHub.Settings(100, Duration.ofMillis(500), Duration.ofMillis(50), 50, 200,
-                Duration.ofSeconds(15), Duration.ofSeconds(30)));
+        start(FAST.withCoalesce(Duration.ofMillis(500)));
         WsClient client = connect();
         JsonNode view = client.next("snapshot").path("data");
         client.subscribe("state");
@@ -418,12 +417,21 @@ class LiveHubTest {
 
     @Test
     void the_server_sends_websocket_ping_frames() throws IOException {
-        start(new LiveHub.Settings(100, Duration.ofMillis(50), Duration.ofMillis(50), 50, 200,
-                Duration.ofMillis(100), Duration.ofSeconds(30)));
+        start(FAST.withPing(Duration.ofMillis(100)));
         try (RawWsClient raw = new RawWsClient(app.port(), 64 * 1024)) {
             assertThat(raw.readFrame().text()).contains("\"type\":\"snapshot\"");
 
             assertThat(raw.readFrame().opcode()).isEqualTo(RawWsClient.PING);
+        }
+    }
+
+    @Test
+    void messages_are_not_compressed_even_when_the_client_offers_to() throws IOException {
+        start(FAST);
+        try (RawWsClient raw = new RawWsClient(app.port(), 64 * 1024,
+                "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n")) {
+            assertThat(raw.head.toLowerCase(java.util.Locale.ROOT)).doesNotContain("sec-websocket-extensions");
+            assertThat(raw.readFrame().text()).startsWith("{\"type\":\"snapshot\"");
         }
     }
 

@@ -22,6 +22,8 @@ final class RawWsClient implements AutoCloseable {
     private final Socket socket;
     private final DataInputStream in;
     private final OutputStream out;
+    /** The server's answer to the upgrade request, headers included. */
+    final String head;
 
     record Frame(int opcode, byte[] payload) {
         String text() {
@@ -31,6 +33,11 @@ final class RawWsClient implements AutoCloseable {
 
     /** @param receiveBuffer the socket's receive buffer in bytes; small, so that a client not reading fills up fast */
     RawWsClient(int port, int receiveBuffer) throws IOException {
+        this(port, receiveBuffer, "");
+    }
+
+    /** @param headers more request headers, each ending in CRLF */
+    RawWsClient(int port, int receiveBuffer, String headers) throws IOException {
         socket = new Socket();
         socket.setReceiveBufferSize(receiveBuffer);
         socket.setSoTimeout(10_000);
@@ -39,9 +46,9 @@ final class RawWsClient implements AutoCloseable {
         out = socket.getOutputStream();
         out.write(("GET " + LiveHub.PATH + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
                 + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                + "Sec-WebSocket-Version: 13\r\n" + headers + "\r\n").getBytes(StandardCharsets.US_ASCII));
         out.flush();
-        String head = readHead();
+        head = readHead();
         if (!head.startsWith("HTTP/1.1 101")) {
             throw new IOException("no WebSocket upgrade: " + head);
         }
