@@ -10,6 +10,7 @@ import dev.homefleet.controller.state.StateHolder;
 import dev.homefleet.core.metrics.MachineMetrics;
 import io.javalin.config.JavalinConfig;
 import io.javalin.websocket.WsConnectContext;
+import io.javalin.websocket.WsContext;
 import io.javalin.websocket.WsMessageContext;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -150,8 +151,8 @@ public final class LiveHub implements AutoCloseable {
         config.routes.ws(PATH, ws -> {
             ws.onConnect(this::connected);
             ws.onMessage(this::received);
-            ws.onClose(ctx -> gone(ctx.sessionId()));
-            ws.onError(ctx -> gone(ctx.sessionId()));
+            ws.onClose(this::gone);
+            ws.onError(this::gone);
         });
     }
 
@@ -179,8 +180,9 @@ public final class LiveHub implements AutoCloseable {
         }
     }
 
-    private void gone(String id) {
-        Client client = clients.remove(id);
+    private void gone(WsContext ctx) {
+        ctx.disableAutomaticPings();
+        Client client = clients.remove(ctx.sessionId());
         if (client != null) {
             client.closed();
             forget(client);
@@ -356,6 +358,10 @@ public final class LiveHub implements AutoCloseable {
                 pollers.put(target, poller);
             }
             poller.add(client);
+        }
+        if (!clients.containsKey(client.id)) {
+            stopTail(client, target); // dropped meanwhile, perhaps after forget() had run
+            return;
         }
         LogPoller now = poller;
         logPolls.execute(() -> pollQuietly(now));

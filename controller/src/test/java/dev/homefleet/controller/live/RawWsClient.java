@@ -29,6 +29,16 @@ final class RawWsClient implements AutoCloseable {
         String text() {
             return new String(payload, StandardCharsets.UTF_8);
         }
+
+        /** A close frame's status code. */
+        int status() {
+            return ((payload[0] & 0xff) << 8) | (payload[1] & 0xff);
+        }
+
+        /** A close frame's reason. */
+        String reason() {
+            return new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8);
+        }
     }
 
     /** @param receiveBuffer the socket's receive buffer in bytes; small, so that a client not reading fills up fast */
@@ -102,18 +112,17 @@ final class RawWsClient implements AutoCloseable {
         return new Frame(first & 0x0f, payload);
     }
 
-    /** Reads and throws away until the server ends the connection; false if it is still open after the timeout. */
-    boolean readsToTheEnd() throws IOException {
-        byte[] buffer = new byte[64 * 1024];
+    /** Reads and throws away frames until a close frame, which it returns; null if the connection ends first. */
+    Frame readUntilClose() throws IOException {
         try {
-            while (in.read(buffer) >= 0) {
-                // discard
+            while (true) {
+                Frame frame = readFrame();
+                if (frame.opcode() == CLOSE) {
+                    return frame;
+                }
             }
-            return true;
         } catch (EOFException | java.net.SocketException e) {
-            return true;
-        } catch (java.net.SocketTimeoutException e) {
-            return false;
+            return null;
         }
     }
 
