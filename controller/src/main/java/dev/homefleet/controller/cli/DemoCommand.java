@@ -37,6 +37,10 @@ import picocli.CommandLine.Spec;
         footer = {"", "Exit codes: 130 once stopped by Ctrl-C and 143 by SIGTERM (the JVM's codes for those signals), "
                 + "1 the demo could not start, 2 bad usage."})
 final class DemoCommand implements Callable<Integer> {
+    /** The exit code of a JVM stopped by SIGINT (128 + 2). */
+    static final int INTERRUPTED = 130;
+    /** With the demo's own directory and a machine's .homefleet/controller.sock, still within 104 bytes. */
+    static final int MAX_PARENT_LENGTH = 40;
     private final CliContext context;
 
     @Spec
@@ -111,12 +115,21 @@ final class DemoCommand implements Callable<Integer> {
             stopped.countDown();
         }, "homefleet-demo-stop");
         Runtime.getRuntime().addShutdownHook(stop);
+        stopOnInterrupt();
         try {
             demo.start();
         } catch (IOException | RuntimeException e) {
-            Runtime.getRuntime().removeShutdownHook(stop);
+            try {
+                Runtime.getRuntime().removeShutdownHook(stop);
+            } catch (IllegalStateException stopping) {
+                stopped.await(); // stopped while starting (what failed was stopped): the hook is closing it
+                return INTERRUPTED;
+            }
             err.println("fleet: the demo could not start: " + e.getMessage());
             return 1;
+        } catch (InterruptedException e) {
+            stopped.await(); // stopped while starting: the shutdown hook is closing it
+            return INTERRUPTED;
         }
         printBanner(out, demo);
         if (scenario == Scenario.outage) {
@@ -172,12 +185,15 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /**
-     * /tmp where there is one: the controller's and agents' sockets live under the demo's directory, and macOS's
-     * per-user temporary directory is long enough to push them past the 104 bytes a socket path may have.
+     * The JVM's temporary directory, unless it is long and there is a /tmp: the controller's and agents' sockets live
+     * under the demo's directory, and macOS's per-user temporary directory is long enough to push them past the 104
+     * bytes a socket path may have.
      */
     private static Path temporaryParent() {
+        Path temporary = Path.of(System.getProperty("java.io.tmpdir"));
         Path tmp = Path.of("/tmp");
-        return Files.isDirectory(tmp) && Files.isWritable(tmp) ? tmp : Path.of(System.getProperty("java.io.tmpdir"));
+        return temporary.toString().length() > MAX_PARENT_LENGTH && Files.isDirectory(tmp) && Files.isWritable(tmp)
+                ? tmp : temporary;
     }
 
     private static Path codeLocation() {
@@ -185,6 +201,19 @@ final class DemoCommand implements Callable<Integer> {
             return Path.of(DemoCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         } catch (URISyntaxException | RuntimeException e) {
             return null;
+        }
+    }
+
+    /**
+     * Ctrl-C stops the demo even when the demo was started with SIGINT ignored, as a shell does for the background
+     * jobs of a script: the JVM then leaves SIGINT ignored, and `kill -INT` would do nothing.
+     */
+    @SuppressWarnings("sunapi")
+    private static void stopOnInterrupt() {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("INT"), signal -> System.exit(INTERRUPTED));
+        } catch (IllegalArgumentException e) {
+            // no such signal here: Ctrl-C is left to the JVM
         }
     }
 

@@ -80,7 +80,23 @@ public final class Demo implements AutoCloseable {
      * @param out where progress and, once the controller runs, its events are told
      */
     public static Demo create(Settings settings, PrintWriter out) throws IOException {
-        return new Demo(settings, Files.createTempDirectory(settings.parent(), "homefleet-demo-"), out);
+        return new Demo(settings, newDirectory(settings.parent()), out);
+    }
+
+    /** homefleet-demo-XXXXXXXX, private: shorter than a temporary file's name, for the sockets in it. */
+    private static Path newDirectory(Path parent) throws IOException {
+        SecureRandom random = new SecureRandom();
+        for (int attempt = 0; ; attempt++) {
+            Path directory = parent.resolve("homefleet-demo-" + HexFormat.of().toHexDigits(random.nextInt()));
+            try {
+                return Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(
+                        PosixFilePermissions.fromString("rwx------")));
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                if (attempt == 10) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /** Starts everything; on failure, stops what it had started and throws. */
@@ -239,6 +255,7 @@ public final class Demo implements AutoCloseable {
             return;
         }
         closed = true;
+        narrator.silence();
         agents.values().stream().map(agent -> CompletableFuture.runAsync(agent::close)).toList()
                 .forEach(CompletableFuture::join);
         if (daemon != null) {

@@ -20,11 +20,14 @@ final class Narrator {
     static final Set<EventType> UNTOLD = Set.of(EventType.JOB_STARTED, EventType.JOB_FINISHED);
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
     private static final int WIDTH = 18;
+    /** The dashboard has room for the whole message; a terminal line does not. */
+    static final int MAX_MESSAGE = 200;
 
     private final PrintWriter out;
     private final ZoneId zone;
     private final List<FleetEvent> early = new ArrayList<>();
     private boolean replayed;
+    private boolean silent;
     private long lastId;
 
     Narrator(PrintWriter out, ZoneId zone) {
@@ -49,6 +52,11 @@ final class Narrator {
         replayed = true;
     }
 
+    /** From now on only the demo's own lines are told: the events of a fleet being stopped would only confuse. */
+    synchronized void silence() {
+        silent = true;
+    }
+
     /** A line of the demo's own, e.g. what the outage scenario does next. */
     synchronized void say(Instant at, String line) {
         out.println(TIME.format(at.atZone(zone)) + "  " + line);
@@ -56,7 +64,7 @@ final class Narrator {
     }
 
     private void tell(FleetEvent event) {
-        if (event.id() != 0 && event.id() <= lastId) {
+        if (silent || event.id() != 0 && event.id() <= lastId) {
             return;
         }
         lastId = Math.max(lastId, event.id());
@@ -76,6 +84,8 @@ final class Narrator {
         if (!message.contains(event.target())) {
             line.append(event.target()).append(": ");
         }
-        return line.append(message.replace('\n', ' ')).toString();
+        message = message.replace('\n', ' ');
+        return line.append(message.length() <= MAX_MESSAGE ? message : message.substring(0, MAX_MESSAGE - 1) + "…")
+                .toString();
     }
 }
