@@ -2,6 +2,7 @@ package dev.homefleet.controller.cli;
 
 import dev.homefleet.controller.demo.Demo;
 import dev.homefleet.controller.demo.DemoFleetFile;
+import dev.homefleet.controller.demo.Interrupts;
 import dev.homefleet.controller.demo.OutageScenario;
 import dev.homefleet.core.config.Durations;
 import dev.homefleet.core.control.ControlClient;
@@ -115,7 +116,7 @@ final class DemoCommand implements Callable<Integer> {
             stopped.countDown();
         }, "homefleet-demo-stop");
         Runtime.getRuntime().addShutdownHook(stop);
-        stopOnInterrupt();
+        Interrupts.exitOnSigint(INTERRUPTED);
         try {
             demo.start();
         } catch (IOException | RuntimeException e) {
@@ -201,19 +202,6 @@ final class DemoCommand implements Callable<Integer> {
             return Path.of(DemoCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         } catch (URISyntaxException | RuntimeException e) {
             return null;
-        }
-    }
-
-    /**
-     * Ctrl-C stops the demo even when the demo was started with SIGINT ignored, as a shell does for the background
-     * jobs of a script: the JVM then leaves SIGINT ignored, and `kill -INT` would do nothing.
-     */
-    @SuppressWarnings("sunapi")
-    private static void stopOnInterrupt() {
-        try {
-            sun.misc.Signal.handle(new sun.misc.Signal("INT"), signal -> System.exit(INTERRUPTED));
-        } catch (IllegalArgumentException e) {
-            // no such signal here: Ctrl-C is left to the JVM
         }
     }
 

@@ -2,6 +2,7 @@ package dev.homefleet.controller.demo;
 
 import dev.homefleet.controller.daemon.ControllerDaemon;
 import dev.homefleet.controller.web.Tokens;
+import dev.homefleet.core.config.Binds;
 import dev.homefleet.core.config.FleetConfig;
 import dev.homefleet.core.config.MachineSpec;
 import dev.homefleet.core.config.Paths;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,21 +57,18 @@ public final class Demo implements AutoCloseable {
 
     private final Settings settings;
     private final Path directory;
-    private final PrintWriter out;
     private final Narrator narrator;
     private final Map<String, Path> homes = new LinkedHashMap<>();
     private final Map<String, ChildJvm> agents = new LinkedHashMap<>();
     private DemoFleetFile.Copy fleet;
     private DemoServices services;
     private ControllerDaemon daemon;
-    private String adminToken;
     private volatile boolean stopping;
     private boolean closed;
 
     private Demo(Settings settings, Path directory, PrintWriter out) {
         this.settings = settings;
         this.directory = directory;
-        this.out = out;
         this.narrator = new Narrator(out, ZoneId.systemDefault());
     }
 
@@ -118,19 +117,22 @@ public final class Demo implements AutoCloseable {
         FleetConfig config = fleet.config();
         Path file = directory.resolve("fleet.yaml");
         Files.writeString(file, fleet.text());
-        Path logs = Files.createDirectories(directory.resolve("logs"));
         for (MachineSpec machine : config.machines().values()) {
             if (machine.reach().via() != ReachSpec.Via.NONE) {
                 homes.put(machine.name(), Files.createDirectories(directory.resolve(machine.name())));
             }
         }
-        String controllerMachine = config.controller().machine();
-        Path controllerHome = homes.get(controllerMachine);
-        Map<String, String> controllerEnvironment = environment(base, controllerHome);
-
         say("starting the demo fleet " + config.name() + " in " + directory + ": " + homes.size() + " machines, "
                 + config.serviceCount() + " services, " + config.failover().size() + " failover pair(s)");
-        services = new DemoServices(config, homes, controllerEnvironment);
+        startMachines(file, base);
+        unlessStopping();
+        startController(file, base);
+    }
+
+    /** Every service, and each machine's agent, at once: as machines boot in parallel. */
+    private void startMachines(Path file, Map<String, String> base) throws IOException, InterruptedException {
+        FleetConfig config = fleet.config();
+        services = new DemoServices(config, homes, base);
         CompletableFuture<Void> started = CompletableFuture.runAsync(() -> {
             try {
                 services.startAll();
@@ -141,22 +143,20 @@ public final class Demo implements AutoCloseable {
                 throw new IllegalStateException("interrupted while starting the services", e);
             }
         });
+        Path logs = Files.createDirectories(directory.resolve("logs"));
         for (MachineSpec machine : config.machines().values()) {
             Path home = homes.get(machine.name());
-            if (machine.agent() == null || home == null) {
-                continue;
+            if (machine.agent() != null && home != null) {
+                agents.put(machine.name(), ChildJvm.start(machine.name() + "'s agent", home, environment(base, home),
+                        AGENT_MAIN, List.of("agent", "--config", file.toString(), "--machine", machine.name(),
+                                "--no-mdns"), logs.resolve("agent-" + machine.name() + ".log")));
             }
-            agents.put(machine.name(), ChildJvm.start(machine.name() + "'s agent", home, environment(base, home),
-                    AGENT_MAIN, List.of("agent", "--config", file.toString(), "--machine", machine.name(), "--no-mdns"),
-                    logs.resolve("agent-" + machine.name() + ".log")));
         }
         try {
             started.join();
-            unlessStopping();
-        } catch (java.util.concurrent.CompletionException e) {
+        } catch (CompletionException e) {
             Throwable cause = e.getCause();
-            throw cause instanceof UncheckedIOException io ? io.getCause()
-                    : new IOException(cause.getMessage(), cause);
+            throw cause instanceof UncheckedIOException io ? io.getCause() : new IOException(cause.getMessage(), cause);
         }
         for (Map.Entry<String, ChildJvm> agent : agents.entrySet()) {
             agent.getValue().awaitListening(fleet.listeners().get(agent.getKey() + " agent"), AGENT_START,
@@ -164,24 +164,30 @@ public final class Demo implements AutoCloseable {
         }
         say("started " + services.names().size() + " services (" + String.join(", ", services.names()) + ") and "
                 + agents.size() + " agents");
+    }
 
-        unlessStopping();
-        writeAdminToken(config, controllerHome);
-        Path dataDir = Paths.expandHome(config.controller().dataDir(), controllerHome);
-        Files.createDirectories(dataDir);
-        daemon = ControllerDaemon.start(new ControllerDaemon.Options(file, config, controllerEnvironment,
-                controllerHome, dataDir.resolve("controller.sock"),
-                Paths.expandHome(config.controller().database(), controllerHome), "127.0.0.1",
-                config.controller().port(), new Tokens(adminToken, null), RELOAD_QUIET, Clock.systemUTC(), null));
+    /** The controller in this JVM, on 127.0.0.1, with the controller machine's home as its HOME. */
+    private void startController(Path file, Map<String, String> base) throws IOException {
+        FleetConfig config = fleet.config();
+        Path home = homes.get(config.controller().machine());
+        String adminToken = writeAdminToken(config, home);
+        Path dataDir = Files.createDirectories(Paths.expandHome(config.controller().dataDir(), home));
+        daemon = ControllerDaemon.start(new ControllerDaemon.Options(file, config, environment(base, home), home,
+                dataDir.resolve("controller.sock"), Paths.expandHome(config.controller().database(), home),
+                Binds.LOOPBACK, config.controller().port(), new Tokens(adminToken, null), RELOAD_QUIET,
+                Clock.systemUTC(), null));
         daemon.events().subscribe("demo narrator", narrator::onEvent);
         narrator.replay(daemon.store());
     }
 
-    /** The file the demo fleet's controller.tokens.admin names, in the controller machine's home, mode 0600. */
-    private void writeAdminToken(FleetConfig config, Path home) throws IOException {
+    /**
+     * A new admin token for the controller, written where the demo fleet's controller.tokens.admin says when that is
+     * a file (mode 0600). Nobody needs it on 127.0.0.1; the file asks for one because it binds beyond loopback.
+     */
+    private static String writeAdminToken(FleetConfig config, Path home) throws IOException {
         byte[] random = new byte[24];
         new SecureRandom().nextBytes(random);
-        adminToken = HexFormat.of().formatHex(random);
+        String adminToken = HexFormat.of().formatHex(random);
         var tokens = config.controller().tokens();
         String reference = tokens == null || tokens.admin() == null ? "" : tokens.admin().toString();
         if (reference.startsWith("file:")) {
@@ -191,6 +197,7 @@ public final class Demo implements AutoCloseable {
             Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(file, adminToken + "\n");
         }
+        return adminToken;
     }
 
     private void unlessStopping() throws InterruptedException {

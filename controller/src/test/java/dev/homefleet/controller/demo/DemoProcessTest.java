@@ -26,13 +26,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code fleet demo --scenario outage} as a person runs it, a process of its own with its agents and services: the
- * controller answers, both agents report, the outage goes all the way to the standby taking over and yielding back,
- * and Ctrl-C (SIGINT) leaves no process, no listening port and no directory behind.
+ * {@code fleet demo} as a person runs it, a process of its own with its agents and services: the controller answers,
+ * both agents report, the outage goes all the way to the standby taking over and yielding back, and Ctrl-C (SIGINT)
+ * or SIGTERM leaves no process and no listening port behind, nor the demo's directory unless it is kept.
  */
 class DemoProcessTest {
     private static final Pattern DASHBOARD = Pattern.compile("^\\s+dashboard:\\s+(http://127\\.0\\.0\\.1:\\d+)/");
@@ -45,16 +46,22 @@ class DemoProcessTest {
     @TempDir
     Path dir;
 
-    private Process demo;
+    private Process process;
+    private Path err;
     private final List<String> lines = new CopyOnWriteArrayList<>();
     private final List<ProcessHandle> started = new ArrayList<>();
 
+    @BeforeEach
+    void errors() {
+        err = dir.resolve("demo.err");
+    }
+
     @AfterEach
     void leaveNothingBehind() throws InterruptedException {
-        if (demo != null && demo.isAlive()) {
-            demo.destroy();
-            if (!demo.waitFor(20, TimeUnit.SECONDS)) {
-                demo.destroyForcibly();
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
             }
         }
         started.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
@@ -62,60 +69,94 @@ class DemoProcessTest {
 
     @Test
     void the_outage_goes_to_the_standby_and_back_and_ctrl_c_leaves_nothing_behind() throws Exception {
-        Path home = Files.createDirectories(dir.resolve("home"));
-        Path err = dir.resolve("demo.err");
-        demo = java(home, List.of("demo", "--scenario", "outage", "--outage-after", "5s", "--outage-for", "25s"))
-                .redirectError(err.toFile()).start();
-        readLines(demo);
+        Banner demo = start("--scenario", "outage", "--outage-after", "5s", "--outage-for", "25s");
+        assertThat(demo.directory()).isDirectory().startsWith(dir);
+        assertThat(get(demo.url() + "/health").path("status").asText()).isEqualTo("ok");
+        awaitEveryMachineAndServiceUp(demo);
+        recordProcesses(demo);
 
+        await("the standby takes over").atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(300))
+                .until(() -> failoverState(demo.url()).equals("active"));
+        await("the standby yields once the gateway is repaired").atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(300)).until(() -> failoverState(demo.url()).equals("standby"));
+        assertThat(get(demo.url() + "/api/v1/failover").path("transitions").findValuesAsText("type"))
+                .containsSubsequence("failover.takeover", "failover.yield");
+        assertThat(String.join("\n", lines)).contains("service.down", "service.restarted", "service.gave-up",
+                "failover.takeover", "failover.yield", ">>> the outage is over");
+        recordProcesses(demo); // the ones the healer and the watchdog started since
+
+        stop(demo, "INT", 130);
+        assertThat(demo.directory()).doesNotExist();
+    }
+
+    @Test
+    void sigterm_stops_everything_too_and_keep_leaves_the_history_and_logs() throws Exception {
+        Banner demo = start("--keep");
+        awaitEveryMachineAndServiceUp(demo);
+        recordProcesses(demo);
+
+        stop(demo, "TERM", 143);
+        assertThat(demo.directory().resolve("fleet.yaml")).isRegularFile();
+        assertThat(demo.directory().resolve("macbook/.homefleet/homefleet.db")).isRegularFile();
+        assertThat(demo.directory().resolve("logs/agent-macmini.log")).isRegularFile();
+        assertThat(lines).anyMatch(line -> line.contains("kept " + demo.directory()));
+    }
+
+    /** What the demo prints once it runs: the controller's URL, every port it listens on, its directory. */
+    record Banner(String url, Map<String, Integer> ports, Path directory) {}
+
+    private Banner start(String... args) throws Exception {
+        Path home = Files.createDirectories(dir.resolve("home"));
+        List<String> command = new ArrayList<>(List.of("demo"));
+        command.addAll(List.of(args));
+        process = java(home, command).redirectError(err.toFile()).start();
+        readLines(process);
         await("the demo's banner").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            assertThat(demo.isAlive()).as("the demo runs; stdout %s; stderr %s", lines, tail(err)).isTrue();
+            assertThat(process.isAlive()).as("the demo runs; stdout %s; stderr %s", lines, tail(err)).isTrue();
             return find(LISTENING).isPresent();
         });
-        String url = find(DASHBOARD).orElseThrow();
-        Path directory = Path.of(find(DIRECTORY).orElseThrow());
-        Map<String, Integer> ports = listeners(find(LISTENING).orElseThrow());
-        assertThat(ports).containsKeys("controller", "macbook agent", "macmini agent", "macbook/gateway",
+        Banner banner = new Banner(find(DASHBOARD).orElseThrow(), listeners(find(LISTENING).orElseThrow()),
+                Path.of(find(DIRECTORY).orElseThrow()));
+        assertThat(banner.ports()).containsKeys("controller", "macbook agent", "macmini agent", "macbook/gateway",
                 "macmini/gateway");
-        assertThat(directory).isDirectory().startsWith(dir);
+        return banner;
+    }
 
-        assertThat(get(url + "/health").path("status").asText()).isEqualTo("ok");
+    private static void awaitEveryMachineAndServiceUp(Banner demo) {
         await("both agents report, every service up").atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-                    JsonNode fleet = get(url + "/api/v1/fleet");
+                    JsonNode fleet = get(demo.url() + "/api/v1/fleet");
                     assertThat(fleet.at("/summary/machines_up").asInt()).isEqualTo(2);
                     assertThat(fleet.at("/summary/services_up").asInt()).isEqualTo(5);
                     assertThat(fleet.at("/machines/macmini/via").asText()).startsWith("agent");
                 });
-        started.addAll(ProcessHandle.of(demo.pid()).orElseThrow().descendants().toList());
-        started.addAll(services(directory));
-        assertThat(started).as("2 agents, 5 services and their 5 supervisors").hasSizeGreaterThanOrEqualTo(12);
+    }
 
-        await("the standby takes over").atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(300))
-                .until(() -> failoverState(url).equals("active"));
-        await("the standby yields once the gateway is repaired").atMost(Duration.ofSeconds(60))
-                .pollInterval(Duration.ofMillis(300)).until(() -> failoverState(url).equals("standby"));
-        assertThat(get(url + "/api/v1/failover").path("transitions").findValuesAsText("type"))
-                .containsSubsequence("failover.takeover", "failover.yield");
-        assertThat(String.join("\n", lines)).contains("service.down", "service.restarted", "service.gave-up",
-                "failover.takeover", "failover.yield", ">>> the outage is over");
-        started.addAll(services(directory)); // the ones the healer and the watchdog started since
+    /** The demo's descendants (the agents) and its services with their supervisors, started by whoever. */
+    private void recordProcesses(Banner banner) throws IOException {
+        started.addAll(ProcessHandle.of(process.pid()).orElseThrow().descendants().toList());
+        started.addAll(services(banner.directory()));
+        assertThat(started.stream().distinct().count()).as("2 agents, 5 services and their 5 supervisors")
+                .isGreaterThanOrEqualTo(12);
+    }
 
+    /** Sends the signal; the demo must end with the JVM's code for it, leaving no process and no port behind. */
+    private void stop(Banner banner, String signal, int exitCode) throws Exception {
         long signalled = System.nanoTime();
-        new ProcessBuilder("kill", "-INT", Long.toString(demo.pid())).start().waitFor(5, TimeUnit.SECONDS);
+        new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start().waitFor(5, TimeUnit.SECONDS);
 
-        assertThat(demo.waitFor(30, TimeUnit.SECONDS)).as("the demo ends after SIGINT; stderr %s", tail(err))
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("the demo ends after SIG%s; stderr %s", signal, tail(err))
                 .isTrue();
-        System.out.printf("the demo stopped %d ms after SIGINT%n", (System.nanoTime() - signalled) / 1_000_000);
-        assertThat(demo.exitValue()).isEqualTo(130);
+        System.out.printf("the demo stopped %d ms after SIG%s%n", (System.nanoTime() - signalled) / 1_000_000,
+                signal);
+        assertThat(process.exitValue()).isEqualTo(exitCode);
         // Orphans are reaped by init, which may take a moment (a zombie runs nothing; it only waits to be reaped).
         await("every process the demo started ends").atMost(Duration.ofSeconds(15))
                 .pollInterval(Duration.ofMillis(200)).untilAsserted(() -> assertThat(started.stream()
                         .filter(DemoProcessTest::running).map(DemoProcessTest::describe).toList())
                         .as("processes left running").isEmpty());
-        assertThat(ports.entrySet().stream().filter(p -> ChildJvm.listening(p.getValue())).map(Map.Entry::getKey)
-                .toList()).as("ports still listening").isEmpty();
-        assertThat(directory).doesNotExist();
+        assertThat(banner.ports().entrySet().stream().filter(p -> ChildJvm.listening(p.getValue()))
+                .map(Map.Entry::getKey).toList()).as("ports still listening").isEmpty();
         assertThat(lines).anyMatch(line -> line.contains("the demo stopped"));
     }
 
