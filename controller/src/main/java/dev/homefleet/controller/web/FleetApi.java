@@ -50,7 +50,7 @@ public final class FleetApi {
     }
 
     public void register(JavalinConfig app) {
-        app.routes.get(BASE + "/fleet", ctx -> ctx.json(document()));
+        app.routes.get(BASE + "/fleet", this::fleet);
         app.routes.get(BASE + "/machines", ctx -> ctx.json(Map.of("machines", document().get("machines"))));
         app.routes.get(BASE + "/machines/{machine}", this::machine);
         app.routes.get(BASE + "/services", this::services);
@@ -61,6 +61,59 @@ public final class FleetApi {
         app.routes.get(BASE + "/checkins", ctx -> ctx.json(Map.of("checkins", state.get().checkins())));
         app.routes.get(BASE + "/failover", this::failover);
         app.routes.get(BASE + "/config", this::config);
+    }
+
+    /**
+     * The whole document, rendered once per snapshot: a phone that reloads, or many of them, cost one rendering and
+     * one compression until the fleet changes. An unchanged document answers {@code If-None-Match} with a 304.
+     */
+    private void fleet(Context ctx) {
+        Rendered r = rendered();
+        ctx.header("ETag", r.etag());
+        ctx.header("Cache-Control", "no-cache");
+        ctx.header("Vary", "Accept-Encoding");
+        if (r.etag().equals(ctx.header("If-None-Match"))) {
+            ctx.status(HttpStatus.NOT_MODIFIED);
+            return;
+        }
+        ctx.contentType("application/json");
+        String accepts = ctx.header("Accept-Encoding");
+        if (accepts != null && accepts.toLowerCase(java.util.Locale.ROOT).contains("gzip")) {
+            ctx.header("Content-Encoding", "gzip");
+            ctx.result(r.gzip());
+        } else {
+            ctx.result(r.json());
+        }
+    }
+
+    private record Rendered(FleetState state, FleetConfig config, byte[] json, byte[] gzip, String etag) {}
+
+    private final java.util.concurrent.atomic.AtomicReference<Rendered> rendered =
+            new java.util.concurrent.atomic.AtomicReference<>();
+
+    /** The document of the current snapshot and config, from the cache when neither changed since it was made. */
+    private Rendered rendered() {
+        FleetState now = state.get();
+        FleetConfig fleet = config.get();
+        Rendered last = rendered.get();
+        if (last != null && last.state() == now && last.config() == fleet) {
+            return last;
+        }
+        try {
+            byte[] json = FleetDocument.mapper().writeValueAsBytes(FleetDocument.of(now, fleet));
+            java.io.ByteArrayOutputStream packed = new java.io.ByteArrayOutputStream(json.length / 8 + 64);
+            try (java.util.zip.GZIPOutputStream gzip = new java.util.zip.GZIPOutputStream(packed)) {
+                gzip.write(json);
+            }
+            java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+            crc.update(json);
+            String etag = "\"" + Long.toHexString(crc.getValue()) + "-" + Integer.toHexString(json.length) + "\"";
+            Rendered next = new Rendered(now, fleet, json, packed.toByteArray(), etag);
+            rendered.set(next);
+            return next;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private ObjectNode document() {

@@ -158,6 +158,32 @@ class FleetApiTest {
     }
 
     @Test
+    void theDocumentIsGzippedForBrowsersAndUnchangedOnesAnswer304() throws Exception {
+        Request gzip = new Request.Builder().url(web.url() + "/api/v1/fleet").header("Accept-Encoding", "gzip").build();
+        String etag;
+        try (Response response = http.newCall(gzip).execute()) {
+            assertThat(response.code()).isEqualTo(200);
+            assertThat(response.header("Content-Encoding")).isEqualTo("gzip");
+            byte[] body = response.body().bytes();
+            try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(body))) {
+                assertThat(json.readTree(in).path("summary").path("overall").asText()).isEqualTo("down");
+            }
+            etag = response.header("ETag");
+        }
+        Request again = new Request.Builder().url(web.url() + "/api/v1/fleet").header("If-None-Match", etag).build();
+        try (Response response = http.newCall(again).execute()) {
+            assertThat(response.code()).isEqualTo(304);
+        }
+        state.update(s -> s.withMachine(s.machines().get("laptop").withService(service("gateway", Health.UP, "200"))));
+        try (Response response = http.newCall(again).execute()) {
+            assertThat(response.code()).as("a changed fleet is sent again").isEqualTo(200);
+            assertThat(response.header("ETag")).isNotEqualTo(etag);
+            assertThat(json.readTree(response.body().string()).path("summary").path("overall").asText())
+                    .isEqualTo("ok");
+        }
+    }
+
+    @Test
     void theSummaryIsOkWhenEverythingKnownIsUp() throws Exception {
         state.update(s -> s.withMachine(s.machines().get("laptop").withService(service("gateway", Health.UP, "200"))));
         JsonNode summary = ok("/api/v1/fleet").path("summary");
