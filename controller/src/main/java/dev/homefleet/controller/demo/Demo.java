@@ -124,9 +124,10 @@ public final class Demo implements AutoCloseable {
         }
         say("starting the demo fleet " + config.name() + " in " + directory + ": " + homes.size() + " machines, "
                 + config.serviceCount() + " services, " + config.failover().size() + " failover pair(s)");
+        String adminToken = writeAdminToken();
         startMachines(file, base);
         unlessStopping();
-        startController(file, base);
+        startController(file, base, adminToken);
     }
 
     /** Every service, and each machine's agent, at once: as machines boot in parallel. */
@@ -167,10 +168,9 @@ public final class Demo implements AutoCloseable {
     }
 
     /** The controller in this JVM, on 127.0.0.1, with the controller machine's home as its HOME. */
-    private void startController(Path file, Map<String, String> base) throws IOException {
+    private void startController(Path file, Map<String, String> base, String adminToken) throws IOException {
         FleetConfig config = fleet.config();
         Path home = homes.get(config.controller().machine());
-        String adminToken = writeAdminToken(config, home);
         Path dataDir = Files.createDirectories(Paths.expandHome(config.controller().dataDir(), home));
         daemon = ControllerDaemon.start(new ControllerDaemon.Options(file, config, environment(base, home), home,
                 dataDir.resolve("controller.sock"), Paths.expandHome(config.controller().database(), home),
@@ -182,20 +182,24 @@ public final class Demo implements AutoCloseable {
 
     /**
      * A new admin token for the controller, written where the demo fleet's controller.tokens.admin says when that is
-     * a file (mode 0600). Nobody needs it on 127.0.0.1; the file asks for one because it binds beyond loopback.
+     * a file (mode 0600), in every machine's home: the controller reads it there, the standby's agent sends it with
+     * its failover events. On 127.0.0.1 nobody needs it; the file asks for one because it binds beyond loopback.
      */
-    private static String writeAdminToken(FleetConfig config, Path home) throws IOException {
+    private String writeAdminToken() throws IOException {
         byte[] random = new byte[24];
         new SecureRandom().nextBytes(random);
         String adminToken = HexFormat.of().formatHex(random);
-        var tokens = config.controller().tokens();
+        var tokens = fleet.config().controller().tokens();
         String reference = tokens == null || tokens.admin() == null ? "" : tokens.admin().toString();
         if (reference.startsWith("file:")) {
-            Path file = Paths.expandHome(reference.substring("file:".length()), home);
-            Files.createDirectories(file.getParent());
-            Files.deleteIfExists(file);
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(file, adminToken + "\n");
+            for (Path home : homes.values()) {
+                Path file = Paths.expandHome(reference.substring("file:".length()), home);
+                Files.createDirectories(file.getParent());
+                Files.deleteIfExists(file);
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(
+                        PosixFilePermissions.fromString("rw-------")));
+                Files.writeString(file, adminToken + "\n");
+            }
         }
         return adminToken;
     }
