@@ -150,7 +150,8 @@ final class DemoCommand implements Callable<Integer> {
         out.println();
         out.println("homefleet demo is running: " + demo.config().name());
         out.println("  dashboard:  " + url + "/  (no login needed from this machine)");
-        loginLink(demo).ifPresent(link -> out.println("  login link: " + link + "  (one-time, for another browser)"));
+        loginLink(demo).ifPresent(link -> out.println("  login link: " + link + "  (signs a browser in as admin, once, "
+                + "within 10 minutes)"));
         out.println("  API:        " + url + "/api/v1/fleet");
         out.println("  listening:  " + listeners.entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
                 .collect(Collectors.joining(", ")));
@@ -160,26 +161,15 @@ final class DemoCommand implements Callable<Integer> {
         out.flush();
     }
 
-    /** A one-time login link from the controller, when this build's controller makes them. */
+    /**
+     * A one-time admin login link from the controller ({@code fleet login-link}), when this build's controller makes
+     * them; its answer is {@code {"role","path","url","expires_at"}}.
+     */
     private static Optional<String> loginLink(Demo demo) {
-        Path socket = demo.home(demo.config().controller().machine()).map(home ->
-                dev.homefleet.core.config.Paths.expandHome(demo.config().controller().dataDir(), home)
-                        .resolve("controller.sock")).orElse(null);
-        if (socket == null) {
-            return Optional.empty();
-        }
         try {
-            var answer = new ControlClient(socket).request("login.link", Map.of(), Duration.ofSeconds(5));
-            if (answer.hasNonNull("url")) {
-                return Optional.of(answer.get("url").asText());
-            }
-            if (answer.hasNonNull("path")) {
-                return Optional.of(demo.url() + answer.get("path").asText());
-            }
-            if (answer.hasNonNull("code")) {
-                return Optional.of(demo.url() + "/login/link/" + answer.get("code").asText());
-            }
-            return Optional.empty();
+            var answer = new ControlClient(demo.controllerSocket()).request("login.link", Map.of("role", "admin"),
+                    Duration.ofSeconds(5));
+            return Optional.ofNullable(answer.path("url").textValue());
         } catch (ControlException e) {
             return Optional.empty();
         }

@@ -63,6 +63,7 @@ public final class Demo implements AutoCloseable {
     private DemoFleetFile.Copy fleet;
     private DemoServices services;
     private ControllerDaemon daemon;
+    private Path controllerSocket;
     private volatile boolean stopping;
     private boolean closed;
 
@@ -172,8 +173,9 @@ public final class Demo implements AutoCloseable {
         FleetConfig config = fleet.config();
         Path home = homes.get(config.controller().machine());
         Path dataDir = Files.createDirectories(Paths.expandHome(config.controller().dataDir(), home));
+        controllerSocket = dataDir.resolve("controller.sock");
         daemon = ControllerDaemon.start(new ControllerDaemon.Options(file, config, environment(base, home), home,
-                dataDir.resolve("controller.sock"), Paths.expandHome(config.controller().database(), home),
+                controllerSocket, Paths.expandHome(config.controller().database(), home),
                 Binds.LOOPBACK, config.controller().port(), new Tokens(adminToken, null), RELOAD_QUIET,
                 Clock.systemUTC(), null));
         daemon.events().subscribe("demo narrator", narrator::onEvent);
@@ -227,6 +229,11 @@ public final class Demo implements AutoCloseable {
 
     public ControllerDaemon daemon() {
         return daemon;
+    }
+
+    /** The controller's control socket, what {@code fleet status} and {@code fleet login-link} ask. */
+    public Path controllerSocket() {
+        return controllerSocket;
     }
 
     public Path directory() {
