@@ -160,21 +160,16 @@ class DemoProcessTest {
         assertThat(lines).anyMatch(line -> line.contains("the demo stopped"));
     }
 
+    /** The demo's JVM with the tests' class path (surefire's manifest-only jar works for a child JVM too). */
     private ProcessBuilder java(Path home, List<String> args) {
         List<String> command = new ArrayList<>(List.of(ChildJvm.java().toString(), "-XX:+UseSerialGC",
                 "-XX:TieredStopAtLevel=1", "-Xmx192m", "-Djava.io.tmpdir=" + dir, "-Duser.home=" + home, "-cp",
-                classPath(), "dev.homefleet.controller.cli.Main"));
+                ChildJvm.classPath(), "dev.homefleet.controller.cli.Main"));
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().put("HOME", home.toString());
         builder.environment().remove("HOMEFLEET_CONFIG");
         return builder;
-    }
-
-    /** Surefire may hide the real class path behind a manifest-only jar; that jar works for a child JVM too. */
-    private static String classPath() {
-        String surefire = System.getProperty("surefire.test.class.path");
-        return surefire != null && !surefire.isBlank() ? surefire : System.getProperty("java.class.path");
     }
 
     private void readLines(Process process) {
