@@ -112,7 +112,7 @@ final class DemoCommand implements Callable<Integer> {
             demo.say("stopping the demo: agents, controller, services");
             scenarios.forEach(OutageScenario::close);
             demo.close();
-            demo.say("the demo stopped; nothing it started is left running");
+            demo.say("the demo stopped");
             stopped.countDown();
         }, "homefleet-demo-stop");
         Runtime.getRuntime().addShutdownHook(stop);
