@@ -39,6 +39,7 @@ public final class FleetCommand implements Runnable {
         line.addSubcommand(new RestartCommand(context));
         line.addSubcommand(AlertCommand.commandLine(context));
         line.addSubcommand(FailoverCommand.commandLine(context));
+        line.addSubcommand(new DemoCommand(context));
         line.addSubcommand(new InitCommand(context));
         line.setExecutionExceptionHandler(new Errors());
         line.setExpandAtFiles(false); // an argument like @notes.txt is an argument, not a file to read
