@@ -39,6 +39,7 @@ import dev.homefleet.controller.state.Health;
 import dev.homefleet.controller.state.StateHolder;
 import dev.homefleet.controller.store.Store;
 import dev.homefleet.controller.web.ControllerWeb;
+import dev.homefleet.controller.web.FleetApi;
 import dev.homefleet.controller.web.Tokens;
 import dev.homefleet.core.alert.TelegramNotifier;
 import dev.homefleet.core.alert.bot.BotPoller;
@@ -236,7 +237,8 @@ public final class ControllerDaemon implements AutoCloseable {
             }
         });
         web = new ControllerWeb(options.host(), options.port(), config.controller().checkinPort(), options.tokens(),
-                List.of(new CheckinRoutes(checkins)::register, failovers::register)).start();
+                List.of(new CheckinRoutes(checkins)::register, failovers::register,
+                        new FleetApi(state::get, () -> config, store, clock)::register)).start();
         watcher = ConfigWatcher.start(options.configFile(), config, options.environment(),
                 options.reloadQuiet(), new Reloads());
         bus.publish(FleetEvent.of(EventType.CONTROLLER_STARTED).at(clock.instant())

@@ -121,6 +121,16 @@ public final class Store implements AutoCloseable {
         return locked("read events", db -> Events.select(db, json, since, type, limit));
     }
 
+    /**
+     * The events after the one numbered {@code afterId}, oldest first: what a client that saw {@code afterId} missed.
+     *
+     * @param type null for every type
+     */
+    public List<FleetEvent> eventsAfter(long afterId, EventType type, int limit) {
+        positive(limit);
+        return locked("read events", db -> Events.after(db, json, afterId, type, limit));
+    }
+
     // ---- metric samples
 
     public void sample(String machine, Instant at, MachineMetrics metrics) {
