@@ -8,7 +8,6 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -17,9 +16,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Signing in and out: the login page and its form ({@code POST /login}, field {@code token}, optional {@code next}),
- * one-time login links, logout, and {@code GET /api/v1/session}, which tells a page who it is signed in as and the
- * CSRF token its writes carry.
+ * Signing in and out: the login form's post ({@code POST /login}, field {@code token}, optional {@code next}; the
+ * page itself, {@code GET /login}, is the dashboard's), one-time login links, logout, and {@code GET /api/v1/session},
+ * which tells a page who it is signed in as and the CSRF token its writes carry.
  *
  * <p>A login link's GET only shows a button; the POST it sends signs in. A chat app's link preview fetches the link
  * and would otherwise use it up, and the sign-in then happens on this server's own page, where the browser keeps and
@@ -30,7 +29,6 @@ final class AuthRoutes {
     static final String LOGOUT = "/logout";
     static final String LINK = LoginLinks.PATH + "{code}";
     static final String SESSION = "/api/v1/session";
-    static final String LOGIN_PAGE = "/dashboard/login.html";
     static final int MAX_NEXT = 512;
 
     private final WebAuth auth;
@@ -43,29 +41,11 @@ final class AuthRoutes {
     }
 
     void register(JavalinConfig config) {
-        config.routes.get(LOGIN, this::loginPage);
         config.routes.post(LOGIN, this::login);
         config.routes.post(LOGOUT, this::logout);
         config.routes.get(LINK, this::linkPage);
         config.routes.post(LINK, this::useLink);
         config.routes.get(SESSION, this::session);
-    }
-
-    private void loginPage(Context ctx) throws IOException {
-        noStore(ctx);
-        try (InputStream page = AuthRoutes.class.getResourceAsStream(LOGIN_PAGE)) {
-            if (page != null) {
-                ctx.contentType("text/html; charset=utf-8").result(page.readAllBytes());
-                return;
-            }
-        }
-        // Without the dashboard's files (a build from classes) a plain form still signs in.
-        ctx.contentType("text/html; charset=utf-8").result(Pages.page("Sign in", """
-                <form method="post" action="/login">
-                <label>Token <input type="password" name="token" autocomplete="current-password" autofocus></label>
-                <input type="hidden" name="next" value="%s">
-                <button type="submit">Sign in</button>
-                </form>""".formatted(Pages.escape(safeNext(ctx.queryParam("next"))))));
     }
 
     /**

@@ -4,7 +4,6 @@ import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
-import io.javalin.http.staticfiles.Location;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -19,7 +18,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The controller's HTTP server: {@code GET /health} for launchd and load balancers, signing in ({@link AuthRoutes}),
- * {@code /api/v1/openapi.json}, the dashboard's files, and the routes other parts register (the API, check-ins,
+ * {@code /api/v1/openapi.json}, and the routes other parts register (the API, the dashboard's files, check-ins,
  * actions, the WebSocket). Every request passes the {@link Gate} first: a request from this machine needs no token;
  * one from anywhere else needs a bearer token or a session cookie, the viewer's to read and the admin's to act, and
  * a cookie's writes carry its CSRF token. Errors are {@code {"error":{"code":...,"message":...}}}, unknown routes and
@@ -29,8 +28,6 @@ public final class ControllerWeb implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ControllerWeb.class);
     public static final int MAX_BODY_BYTES = 64 * 1024;
     public static final String OPENAPI = "/api/v1/openapi.json";
-    /** Where the dashboard's files are on the classpath. */
-    static final String DASHBOARD = "/dashboard";
 
     /** One registered route: an HTTP method (GET for a WebSocket) and a path as declared, e.g. {@code /api/v1/jobs/{name}/run}. */
     public record Route(String method, String path) implements Comparable<Route> {
@@ -104,13 +101,6 @@ public final class ControllerWeb implements AutoCloseable {
             config.jetty.modifyServer(server -> server.setStopTimeout(2_000));
             config.jsonMapper(new io.javalin.json.JavalinJackson(dev.homefleet.core.config.FleetJson.json()
                     .disable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT), false));
-            if (ControllerWeb.class.getResource(DASHBOARD) != null) {
-                config.staticFiles.add(files -> {
-                    files.hostedPath = "/";
-                    files.directory = DASHBOARD;
-                    files.location = Location.CLASSPATH;
-                });
-            }
             config.routes.before(ctx -> {
                 // No page of this server is shown inside another site's frame (a restart button under a decoy).
                 ctx.header("X-Frame-Options", "DENY");

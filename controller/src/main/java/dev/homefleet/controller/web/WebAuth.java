@@ -50,7 +50,7 @@ public final class WebAuth {
         return sessions;
     }
 
-    LoginLimiter limiter() {
+    public LoginLimiter limiter() {
         return limiter;
     }
 

@@ -130,9 +130,14 @@ final class LocalFleet implements AutoCloseable {
 
     /** Starts the controller for the file as it is now, the way {@code fleet controller --port 0} does. */
     ControllerDaemon start() throws IOException {
+        return start(new Tokens(null, null));
+    }
+
+    /** As {@link #start()}, with the controller's admin and viewer tokens. */
+    ControllerDaemon start(Tokens tokens) throws IOException {
         Files.createDirectories(dataDir());
         daemon = ControllerDaemon.start(new ControllerDaemon.Options(file, load(), env, home, socket(), database(),
-                Loopback.HOST, 0, new Tokens(null, null), RELOAD_QUIET, Clock.systemUTC(), null));
+                Loopback.HOST, 0, tokens, RELOAD_QUIET, Clock.systemUTC(), null));
         return daemon;
     }
 

@@ -235,15 +235,14 @@ class AuthFlowTest {
     }
 
     @Test
-    void the_login_page_is_a_form_posting_the_token() throws Exception {
+    void the_login_page_and_its_files_are_open_and_framed_by_no_other_site() throws Exception {
         WebClient web = fromTheLan();
 
         WebClient.Answer page = web.get("/login").send();
 
-        assertThat(page.status()).isEqualTo(200);
-        assertThat(page.header("Content-Type")).get().asString().startsWith("text/html");
-        assertThat(page.body()).contains("name=\"token\"").contains("action=\"/login\"");
+        assertThat(page.status()).as("the dashboard's route serves it; here there is none").isEqualTo(404);
         assertThat(page.header("X-Frame-Options")).contains("DENY");
+        assertThat(web.get("/login.js").send().status()).isEqualTo(404);
     }
 
     @Test

@@ -18,26 +18,40 @@ import okhttp3.RequestBody;
 
 /**
  * A test's HTTP client for the controller's web server: follows no redirect, keeps no cookie and no idle
- * connection, so each request shows exactly what the server answered to exactly what was sent.
+ * connection, so each request shows exactly what the server answered to exactly what was sent. {@link #remote} sends
+ * a Host header that is not this machine's, so a server on 127.0.0.1 answers as it would to the LAN.
  */
-final class WebClient implements AutoCloseable {
+public final class WebClient implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
+    public static final String SESSION_COOKIE = Cookies.SESSION;
 
-    final OkHttpClient http = new OkHttpClient.Builder().followRedirects(false).followSslRedirects(false)
+    public final OkHttpClient http = new OkHttpClient.Builder().followRedirects(false).followSslRedirects(false)
             .connectionPool(new ConnectionPool(0, 1, TimeUnit.SECONDS)).callTimeout(Duration.ofSeconds(10)).build();
     private final String base;
+    private final String hostHeader;
 
-    WebClient(String base) {
+    public WebClient(String base) {
+        this(base, null);
+    }
+
+    private WebClient(String base, String hostHeader) {
         this.base = base;
+        this.hostHeader = hostHeader;
+    }
+
+    /** A client whose requests name {@code fleet.example:PORT} as their Host: not this machine, as the LAN is. */
+    public static WebClient remote(String base) {
+        String hostPort = base.substring(base.indexOf("//") + 2);
+        return new WebClient(base, "fleet.example" + hostPort.substring(hostPort.lastIndexOf(':')));
     }
 
     /** {@code HOST:PORT} of the server, as a browser's Host header names it. */
-    String hostPort() {
+    public String hostPort() {
         return base.substring(base.indexOf("//") + 2);
     }
 
     /** A request being put together. */
-    final class Call {
+    public final class Call {
         private final String method;
         private final String path;
         private final Map<String, String> headers = new LinkedHashMap<>();
@@ -46,43 +60,44 @@ final class WebClient implements AutoCloseable {
         private Call(String method, String path) {
             this.method = method;
             this.path = path;
+            header("Host", hostHeader);
         }
 
-        Call header(String name, String value) {
+        public Call header(String name, String value) {
             if (value != null) {
                 headers.put(name, value);
             }
             return this;
         }
 
-        Call bearer(String token) {
+        public Call bearer(String token) {
             return header("Authorization", token == null ? null : "Bearer " + token);
         }
 
-        Call cookie(String session) {
+        public Call cookie(String session) {
             return header("Cookie", session == null ? null : Cookies.SESSION + "=" + session);
         }
 
-        Call csrf(String token) {
+        public Call csrf(String token) {
             return header("X-CSRF-Token", token);
         }
 
-        Call json(String text) {
+        public Call json(String text) {
             body = RequestBody.create(text, MediaType.get("application/json"));
             return this;
         }
 
-        Call form(String text) {
+        public Call form(String text) {
             body = RequestBody.create(text, MediaType.get("application/x-www-form-urlencoded"));
             return this;
         }
 
-        Call bytes(int size) {
+        public Call bytes(int size) {
             body = RequestBody.create(new byte[size], MediaType.get("application/octet-stream"));
             return this;
         }
 
-        Answer send() {
+        public Answer send() {
             RequestBody sent = body != null || !requiresBody() ? body : RequestBody.create(new byte[0], null);
             Request.Builder request = new Request.Builder().url(base + path).method(method, sent);
             headers.forEach(request::header);
@@ -98,41 +113,41 @@ final class WebClient implements AutoCloseable {
         }
     }
 
-    Call get(String path) {
+    public Call get(String path) {
         return new Call("GET", path);
     }
 
-    Call post(String path) {
+    public Call post(String path) {
         return new Call("POST", path);
     }
 
-    Call call(String method, String path) {
+    public Call call(String method, String path) {
         return new Call(method, path);
     }
 
     /** What came back, read whole. */
-    record Answer(int status, Map<String, List<String>> headers, String body) {
-        Optional<String> header(String name) {
+    public record Answer(int status, Map<String, List<String>> headers, String body) {
+        public Optional<String> header(String name) {
             return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
                     .map(e -> e.getValue().get(0)).findFirst();
         }
 
-        String location() {
+        public String location() {
             return header("Location").orElse(null);
         }
 
         /** The session cookie's value set by this answer, if any. */
-        Optional<String> session() {
+        public Optional<String> session() {
             return setCookie().map(c -> c.substring(c.indexOf('=') + 1, c.indexOf(';')));
         }
 
-        Optional<String> setCookie() {
+        public Optional<String> setCookie() {
             return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase("Set-Cookie"))
                     .flatMap(e -> e.getValue().stream()).filter(c -> c.startsWith(Cookies.SESSION + "="))
                     .findFirst();
         }
 
-        JsonNode json() {
+        public JsonNode json() {
             try {
                 return JSON.readTree(body);
             } catch (IOException e) {
@@ -141,7 +156,7 @@ final class WebClient implements AutoCloseable {
         }
 
         /** The error envelope's code. */
-        String code() {
+        public String code() {
             return json().at("/error/code").asText();
         }
     }
