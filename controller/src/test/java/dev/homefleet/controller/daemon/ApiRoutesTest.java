@@ -14,13 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import okhttp3.Request;
-import okhttp3.WebSocket;
-import okhttp3.WebSocketListener;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -58,16 +53,7 @@ class ApiRoutesTest {
                         manager:
                           type: process
                           command: [sh, -c, "exec sleep 600 # %s"]
-                jobs:
-                  checks:
-                    schedule: "@every 1h"
-                  heartbeat:
-                    schedule: "@every 1h"
-                  healer:
-                    schedule: "@every 1h"
-                  cleaner:
-                    enabled: false
-                """.formatted(fleet.marker));
+                """.formatted(fleet.marker) + LocalFleet.QUIET_JOBS);
         fleet.start(new Tokens(ADMIN, VIEWER));
         remote = WebClient.remote(fleet.daemon().url());
         local = new WebClient(fleet.daemon().url());
@@ -99,7 +85,9 @@ class ApiRoutesTest {
         /** The admin, without a CSRF token: what machines post (check-ins, failover transitions). */
         INTAKE,
         /** A WebSocket upgrade, signed in as for a read. */
-        WEBSOCKET
+        WEBSOCKET,
+        /** A dashboard page: a signed-in role gets it, nobody is sent to the login page. */
+        PAGE
     }
 
     /** How a request of the matrix is sent. */
@@ -228,6 +216,7 @@ class ApiRoutesTest {
         return switch (row.kind()) {
             case OPEN -> ok;
             case READ, WEBSOCKET -> who == Who.NOBODY || who == Who.WRONG_TOKEN ? 401 : ok;
+            case PAGE -> who == Who.NOBODY ? 303 : who == Who.WRONG_TOKEN ? 401 : ok;
             case ACT -> switch (who) {
                 case NOBODY, WRONG_TOKEN -> 401;
                 case ADMIN, ADMIN_SESSION, ADMIN_FROM_ANOTHER_SITE -> ok;
@@ -263,42 +252,18 @@ class ApiRoutesTest {
 
     /** The status of a WebSocket upgrade as {@code who}: 101 when it opened. */
     private int upgrade(Row row, Who who) throws Exception {
-        WebClient client = who == Who.THIS_MACHINE ? local : remote;
-        Request.Builder request = new Request.Builder().url("ws://" + local.hostPort() + row.path());
-        if (client == remote) {
-            request.header("Host", "fleet.example:" + local.hostPort().substring(local.hostPort().indexOf(':') + 1));
-        }
-        Map<Who, String> auth = new LinkedHashMap<>();
-        auth.put(Who.VIEWER, "Bearer " + VIEWER);
-        auth.put(Who.ADMIN, "Bearer " + ADMIN);
-        auth.put(Who.WRONG_TOKEN, "Bearer " + ADMIN + "x");
-        auth.put(Who.ADMIN_FROM_ANOTHER_SITE, "Bearer " + ADMIN);
-        if (auth.containsKey(who)) {
-            request.header("Authorization", auth.get(who));
-        }
+        Map<String, String> headers = new LinkedHashMap<>();
         switch (who) {
-            case VIEWER_SESSION -> request.header("Cookie", WebClient.SESSION_COOKIE + "=" + viewerSession);
+            case VIEWER -> headers.put("Authorization", "Bearer " + VIEWER);
+            case ADMIN -> headers.put("Authorization", "Bearer " + ADMIN);
+            case WRONG_TOKEN -> headers.put("Authorization", "Bearer " + ADMIN + "x");
+            case ADMIN_FROM_ANOTHER_SITE -> headers.put("Authorization", "Bearer " + ADMIN);
+            case VIEWER_SESSION -> headers.put("Cookie", WebClient.SESSION_COOKIE + "=" + viewerSession);
             case ADMIN_SESSION, ADMIN_SESSION_NO_CSRF, ADMIN_SESSION_WRONG_CSRF ->
-                    request.header("Cookie", WebClient.SESSION_COOKIE + "=" + adminSession);
+                    headers.put("Cookie", WebClient.SESSION_COOKIE + "=" + adminSession);
             default -> { }
         }
-        CompletableFuture<Integer> status = new CompletableFuture<>();
-        WebSocket socket = client.http.newWebSocket(request.build(), new WebSocketListener() {
-            @Override
-            public void onOpen(WebSocket webSocket, okhttp3.Response response) {
-                status.complete(response.code());
-            }
-
-            @Override
-            public void onFailure(WebSocket webSocket, Throwable t, okhttp3.Response response) {
-                status.complete(response == null ? -1 : response.code());
-            }
-        });
-        try {
-            return status.get(10, TimeUnit.SECONDS);
-        } finally {
-            socket.cancel();
-        }
+        return (who == Who.THIS_MACHINE ? local : remote).upgrade(row.path(), headers);
     }
 
     private static Set<Route> difference(Set<Route> a, Set<Route> b) {

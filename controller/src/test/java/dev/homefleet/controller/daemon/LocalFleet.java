@@ -83,6 +83,20 @@ final class LocalFleet implements AutoCloseable {
                 %s""".formatted(name, Loopback.nodeServerYaml(marker), port, port, checkExtra);
     }
 
+    /** Jobs that run only when asked (or hourly), the healer restarting nothing, no cleaner: a quiet controller. */
+    static final String QUIET_JOBS = """
+            jobs:
+              checks:
+                schedule: "@every 1h"
+              heartbeat:
+                schedule: "@every 1h"
+              healer:
+                schedule: "@every 1h"
+                max_restarts_per_run: 0
+              cleaner:
+                enabled: false
+            """;
+
     /** The head of a fleet.yaml with machine "here", up to its services: block. */
     static String head() {
         return """

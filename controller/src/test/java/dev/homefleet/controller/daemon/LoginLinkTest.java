@@ -29,16 +29,7 @@ class LoginLinkTest {
         fleet = new LocalFleet(dir);
         fleet.write(LocalFleet.head() + """
                         {}
-                jobs:
-                  checks:
-                    schedule: "@every 1h"
-                  heartbeat:
-                    schedule: "@every 1h"
-                  healer:
-                    schedule: "@every 1h"
-                  cleaner:
-                    enabled: false
-                """);
+                """ + LocalFleet.QUIET_JOBS);
         fleet.start(new Tokens(ADMIN, null));
         web = WebClient.remote(fleet.daemon().url());
     }

@@ -110,17 +110,8 @@ class WebActionsTest {
                     check: http://127.0.0.1:%5$d/
                     interval: 1s
                     timeout: 900ms
-                jobs:
-                  checks:
-                    schedule: "@every 1h"
-                  heartbeat:
-                    schedule: "@every 1h"
-                  healer:
-                    schedule: "@every 1h"
-                    max_restarts_per_run: 0
-                  cleaner:
-                    enabled: false
-                """.formatted(fleet.marker, agentPort, token, Loopback.freePort(), primary.getAddress().getPort()));
+                """.formatted(fleet.marker, agentPort, token, Loopback.freePort(), primary.getAddress().getPort())
+                + LocalFleet.QUIET_JOBS);
         agent = AgentProcess.start(fleet.file, "mini", agentPort, dir);
         fleet.start(new Tokens(ADMIN, VIEWER));
         web = WebClient.remote(fleet.daemon().url());

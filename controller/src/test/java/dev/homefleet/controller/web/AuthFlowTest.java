@@ -11,13 +11,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
-import okhttp3.Request;
-import okhttp3.WebSocket;
-import okhttp3.WebSocketListener;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -351,30 +346,13 @@ class AuthFlowTest {
 
     /** The status of a WebSocket upgrade of /ws: 101 when it opened. */
     private static int upgrade(WebClient web, String session, String origin) throws Exception {
-        Request.Builder request = new Request.Builder().url("ws://" + web.hostPort() + "/ws");
+        Map<String, String> headers = new java.util.LinkedHashMap<>();
         if (session != null) {
-            request.header("Cookie", Cookies.SESSION + "=" + session);
+            headers.put("Cookie", Cookies.SESSION + "=" + session);
         }
         if (origin != null) {
-            request.header("Origin", origin);
+            headers.put("Origin", origin);
         }
-        CompletableFuture<Integer> status = new CompletableFuture<>();
-        WebSocket socket = web.http.newWebSocket(request.build(), new WebSocketListener() {
-            @Override
-            public void onOpen(WebSocket webSocket, okhttp3.Response response) {
-                status.complete(response.code());
-            }
-
-            @Override
-            public void onFailure(WebSocket webSocket, Throwable t, okhttp3.Response response) {
-                status.complete(response == null ? -1 : response.code());
-            }
-        });
-        try {
-            return status.get(10, TimeUnit.SECONDS);
-        } finally {
-            socket.close(1000, null);
-            socket.cancel();
-        }
+        return web.upgrade("/ws", headers);
     }
 }

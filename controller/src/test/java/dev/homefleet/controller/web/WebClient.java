@@ -125,6 +125,36 @@ public final class WebClient implements AutoCloseable {
         return new Call(method, path);
     }
 
+    /**
+     * Opens a WebSocket on {@code path} with these headers (and this client's Host) and closes it again.
+     *
+     * @return the status of the upgrade: 101 when it opened
+     */
+    public int upgrade(String path, Map<String, String> headers) throws Exception {
+        Request.Builder request = new Request.Builder().url("ws://" + hostPort() + path);
+        if (hostHeader != null) {
+            request.header("Host", hostHeader);
+        }
+        headers.forEach(request::header);
+        java.util.concurrent.CompletableFuture<Integer> status = new java.util.concurrent.CompletableFuture<>();
+        okhttp3.WebSocket socket = http.newWebSocket(request.build(), new okhttp3.WebSocketListener() {
+            @Override
+            public void onOpen(okhttp3.WebSocket webSocket, okhttp3.Response response) {
+                status.complete(response.code());
+            }
+
+            @Override
+            public void onFailure(okhttp3.WebSocket webSocket, Throwable t, okhttp3.Response response) {
+                status.complete(response == null ? -1 : response.code());
+            }
+        });
+        try {
+            return status.get(10, TimeUnit.SECONDS);
+        } finally {
+            socket.cancel();
+        }
+    }
+
     /** What came back, read whole. */
     public record Answer(int status, Map<String, List<String>> headers, String body) {
         public Optional<String> header(String name) {

@@ -258,18 +258,24 @@ class AgentServerTest {
         assertError(get("/v1/services/nope/logs?lines=5"), 404, "not_found");
     }
 
-    @Test
-    void restart_and_logs_go_through_the_services_manager() throws Exception {
+    /**
+     * Starts the agent of box with the standard managers, the process manager keeping its state under a fresh HOME
+     * (pm2 is not on this PATH); returns the manager of its "worker" as the agent sees it.
+     */
+    private ServiceManager startWithRealManagers() throws Exception {
         Path home = Files.createTempDirectory("hf-agent-home");
-        // The process manager keeps its state under the runner's HOME; pm2 is not on this PATH.
         LocalCommandRunner local = LocalCommandRunner.builder().environment("HOME", home.toString())
                 .environment("PATH", "/usr/bin:/bin").build();
         AgentApi api = new AgentApi(TestFleet.box(1), "v", new HostMetrics(OSHI, Clock.systemUTC()),
                 new ListeningSockets(OSHI.getOperatingSystem()), Managers.standard(), local);
         server = new AgentServer(api, "127.0.0.1", 0, TestFleet.TOKEN).start();
         open.add(server);
-        ServiceManager worker = ProcessServiceManager.of("worker",
-                TestFleet.box(1).services().get("worker").manager(), local);
+        return ProcessServiceManager.of("worker", TestFleet.box(1).services().get("worker").manager(), local);
+    }
+
+    @Test
+    void restart_and_logs_go_through_the_services_manager() throws Exception {
+        ServiceManager worker = startWithRealManagers();
         try {
             Answer restart = call("POST", "/v1/services/worker/restart", TestFleet.TOKEN, null);
             assertThat(restart.status()).as(restart.body().toString()).isEqualTo(200);
@@ -287,15 +293,7 @@ class AgentServerTest {
 
     @Test
     void stop_and_start_go_through_the_services_manager() throws Exception {
-        Path home = Files.createTempDirectory("hf-agent-home");
-        LocalCommandRunner local = LocalCommandRunner.builder().environment("HOME", home.toString())
-                .environment("PATH", "/usr/bin:/bin").build();
-        AgentApi api = new AgentApi(TestFleet.box(1), "v", new HostMetrics(OSHI, Clock.systemUTC()),
-                new ListeningSockets(OSHI.getOperatingSystem()), Managers.standard(), local);
-        server = new AgentServer(api, "127.0.0.1", 0, TestFleet.TOKEN).start();
-        open.add(server);
-        ServiceManager worker = ProcessServiceManager.of("worker",
-                TestFleet.box(1).services().get("worker").manager(), local);
+        ServiceManager worker = startWithRealManagers();
         try {
             Answer start = call("POST", "/v1/services/worker/start", TestFleet.TOKEN, null);
             assertThat(start.status()).as(start.body().toString()).isEqualTo(200);
