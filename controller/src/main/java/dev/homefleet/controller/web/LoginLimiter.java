@@ -1,5 +1,6 @@
 package dev.homefleet.controller.web;
 
+import dev.homefleet.core.config.Durations;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -9,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Failed sign-ins per address: a wrong token in the login form or a bearer header, or an unknown login link. After
@@ -20,6 +23,8 @@ public final class LoginLimiter {
     public static final Duration DEFAULT_WINDOW = Duration.ofMinutes(1);
     /** Addresses tracked at most; past it, the ones whose failures are all old go first, then the oldest. */
     static final int MAX_ADDRESSES = 10_000;
+
+    private static final Logger log = LoggerFactory.getLogger(LoginLimiter.class);
 
     private final int failures;
     private final Duration window;
@@ -59,6 +64,11 @@ public final class LoginLimiter {
         seen.addLast(clock.instant());
         while (seen.size() > failures) {
             seen.removeFirst();
+        }
+        if (seen.size() == failures) {
+            log.warn("{} failed sign-ins from {} within {}; it may try again in {} s", failures, address,
+                    Durations.format(window), Duration.between(clock.instant(), seen.peekFirst().plus(window))
+                            .toSeconds());
         }
     }
 
