@@ -40,6 +40,7 @@ public final class FleetCommand implements Runnable {
         line.addSubcommand(new LoginLinkCommand(context));
         line.addSubcommand(AlertCommand.commandLine(context));
         line.addSubcommand(FailoverCommand.commandLine(context));
+        line.addSubcommand(new InitCommand(context));
         line.setExecutionExceptionHandler(new Errors());
         line.setExpandAtFiles(false); // an argument like @notes.txt is an argument, not a file to read
         line.setCaseInsensitiveEnumValuesAllowed(true);
