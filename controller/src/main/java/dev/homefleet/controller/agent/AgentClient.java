@@ -122,11 +122,25 @@ public final class AgentClient {
      * waiting as long as a restart may take (the manager's stop grace and start settle).
      */
     public void restart(String service) throws IOException {
+        control(service, "restart");
+    }
+
+    /** Starts one service through its manager ({@code POST /v1/services/NAME/start}), waiting as a restart does. */
+    public void start(String service) throws IOException {
+        control(service, "start");
+    }
+
+    /** Stops one service through its manager ({@code POST /v1/services/NAME/stop}), waiting as a restart does. */
+    public void stop(String service) throws IOException {
+        control(service, "stop");
+    }
+
+    private void control(String service, String action) throws IOException {
         Duration wait = Duration.ofSeconds(60);
         Timeouts longer = new Timeouts(timeouts.connect(), wait, wait.plus(timeouts.connect()));
         OkHttpClient patient = http.newBuilder().readTimeout(longer.read()).callTimeout(longer.call()).build();
         HttpUrl url = base.newBuilder().addPathSegment("v1").addPathSegment("services").addPathSegment(service)
-                .addPathSegment("restart").build();
+                .addPathSegment(action).build();
         call(url, null, patient, longer, true);
     }
 

@@ -37,6 +37,7 @@ public final class FleetCommand implements Runnable {
         line.addSubcommand(JobsCommand.commandLine(context));
         line.addSubcommand(new ReportCommand(context));
         line.addSubcommand(new RestartCommand(context));
+        line.addSubcommand(new LoginLinkCommand(context));
         line.addSubcommand(AlertCommand.commandLine(context));
         line.addSubcommand(FailoverCommand.commandLine(context));
         line.addSubcommand(new DemoCommand(context));
