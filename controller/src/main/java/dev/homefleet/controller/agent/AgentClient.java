@@ -45,6 +45,7 @@ public final class AgentClient {
     private static final JavaType METRICS = JSON.constructType(MachineMetrics.class);
     private static final JavaType PORTS =
             JSON.getTypeFactory().constructCollectionType(List.class, ListeningSocket.class);
+    private static final JavaType LINES = JSON.getTypeFactory().constructCollectionType(List.class, String.class);
     private static final JavaType SERVICES =
             JSON.getTypeFactory().constructCollectionType(List.class, ServiceStatus.class);
     private static final JavaType CHECKS =
@@ -142,6 +143,13 @@ public final class AgentClient {
         HttpUrl url = base.newBuilder().addPathSegment("v1").addPathSegment("services").addPathSegment(service)
                 .addPathSegment(action).build();
         call(url, null, patient, longer, true);
+    }
+
+    /** The last {@code lines} lines of a service's log, oldest first ({@code GET /v1/services/NAME/logs}). */
+    public List<String> logs(String service, int lines) throws IOException {
+        HttpUrl url = base.newBuilder().addPathSegment("v1").addPathSegment("services").addPathSegment(service)
+                .addPathSegment("logs").addQueryParameter("lines", Integer.toString(lines)).build();
+        return call(url, LINES, http, timeouts, false);
     }
 
     /** Every failover whose standby is the agent's machine ({@code GET /v1/failover}); empty when none. */

@@ -112,6 +112,8 @@ class ApiRoutesTest {
             new Row("GET", "/login/link/{code}", "/login/link/no-such-code", Kind.OPEN, 410),
             new Row("POST", "/login/link/{code}", "/login/link/no-such-code", Kind.OPEN, 303),
             new Row("GET", "/api/v1/session", "/api/v1/session", Kind.READ, 200),
+            new Row("GET", "/metrics", "/metrics", Kind.READ, 200),
+            new Row("GET", "/ws", "/ws", Kind.WEBSOCKET, 101),
             // reads
             new Row("GET", "/api/v1/fleet", "/api/v1/fleet", Kind.READ, 200),
             new Row("GET", "/api/v1/machines", "/api/v1/machines", Kind.READ, 200),
