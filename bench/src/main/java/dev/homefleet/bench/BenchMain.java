@@ -19,7 +19,7 @@ import java.util.stream.Stream;
 /**
  * Runs the benchmarks, prints the results as Markdown tables and writes the same to the results file. A goal missed
  * is reported, not fatal (machines are noisy); an error ends the run with exit 1 after everything started was
- * stopped. Usage: {@code BenchMain --sections=ssh,sweep,agent,healer,failover --commands=200 --sweeps=10
+ * stopped. Usage: {@code BenchMain --sections=ssh,sweep,agent,healer,failover,api,fanout --commands=200 --sweeps=10
  * --jvm-options=FILE --agent-jar=JAR --failover-healthy=10m --out=FILE}; the failover section's healthy run can also be
  * set with the environment variable {@value #ENV_FAILOVER_HEALTHY}.
  */
@@ -31,7 +31,7 @@ public final class BenchMain {
     /** The whole run stops by itself after this, whatever hangs (the healer's curl loop alone takes 3 to 4 min). */
     static final Duration MAX_RUN = Duration.ofMinutes(15);
 
-    static final Set<String> SECTIONS = Set.of("ssh", "sweep", "agent", "healer", "failover");
+    static final Set<String> SECTIONS = Set.of("ssh", "sweep", "agent", "healer", "failover", "api", "fanout");
     /** How long the failover section watches a healthy primary, when --failover-healthy is not given. */
     static final String ENV_FAILOVER_HEALTHY = "HOMEFLEET_BENCH_FAILOVER_HEALTHY";
 
@@ -77,6 +77,13 @@ public final class BenchMain {
             }
             if (o.sections().contains("healer")) {
                 HealerSweepBench.report(report, new HealerSweepBench(progress).run(dir.resolve("healer"), cleanup));
+            }
+            if (o.sections().contains("api")) {
+                ApiBench.report(report, new ApiBench(progress).run(Files.createDirectories(dir.resolve("api")),
+                        cleanup));
+            }
+            if (o.sections().contains("fanout")) {
+                FanoutBench.report(report, new FanoutBench(progress).run(cleanup));
             }
             if (o.sections().contains("failover")) {
                 FailoverBench.report(report, new FailoverBench(progress).run(o.agentJar(),
@@ -136,7 +143,7 @@ public final class BenchMain {
         Set<String> sections = Set.of(given.getOrDefault("sections", "ssh,sweep,agent").split(","));
         for (String s : sections) {
             if (!SECTIONS.contains(s)) {
-                throw new IllegalArgumentException("--sections takes ssh, sweep, agent, healer and failover, "
+                throw new IllegalArgumentException("--sections takes ssh, sweep, agent, healer, failover, api and fanout, "
                         + "comma-separated; not '" + s + "'");
             }
         }

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -33,7 +34,25 @@ final class HttpLoad {
             .connectTimeout(Duration.ofSeconds(5)).build();
 
     Figures run(URI uri, int clients, Duration duration) throws InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT).GET().build();
+        return run(uri, clients, duration, 0, new String[0]);
+    }
+
+    Figures run(URI uri, int clients, Duration duration, String... headers) throws InterruptedException {
+        return run(uri, clients, duration, 0, headers);
+    }
+
+    /**
+     * @param rate    requests per second of all clients together, each client sending on a fixed grid (a request
+     *                that is late goes at once, and its wait counts in its latency); 0 for as fast as answers come
+     * @param headers name, value, name, value ... sent with every request (a browser's Accept-Encoding, say)
+     */
+    Figures run(URI uri, int clients, Duration duration, int rate, String... headers) throws InterruptedException {
+        long gap = rate <= 0 ? 0 : TimeUnit.SECONDS.toNanos(clients) / rate;
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT).GET();
+        if (headers.length > 0) {
+            builder.headers(headers);
+        }
+        HttpRequest request = builder.build();
         List<Samples> perClient = new ArrayList<>();
         AtomicLong errors = new AtomicLong();
         ConcurrentLinkedQueue<String> errorTexts = new ConcurrentLinkedQueue<>();
@@ -47,8 +66,16 @@ final class HttpLoad {
                 try {
                     start.await();
                     long end = window[1];
+                    long due = window[0] + (gap == 0 ? 0 : ThreadLocalRandom.current().nextLong(gap));
                     while (System.nanoTime() < end) {
-                        long sent = System.nanoTime();
+                        if (gap > 0) {
+                            long wait = due - System.nanoTime();
+                            if (wait > 0) {
+                                TimeUnit.NANOSECONDS.sleep(wait);
+                            }
+                        }
+                        long sent = gap > 0 ? due : System.nanoTime();
+                        due += gap;
                         try {
                             HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
                             long took = System.nanoTime() - sent;

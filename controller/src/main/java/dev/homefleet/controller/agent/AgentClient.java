@@ -45,6 +45,7 @@ public final class AgentClient {
     private static final JavaType METRICS = JSON.constructType(MachineMetrics.class);
     private static final JavaType PORTS =
             JSON.getTypeFactory().constructCollectionType(List.class, ListeningSocket.class);
+    private static final JavaType LINES = JSON.getTypeFactory().constructCollectionType(List.class, String.class);
     private static final JavaType SERVICES =
             JSON.getTypeFactory().constructCollectionType(List.class, ServiceStatus.class);
     private static final JavaType CHECKS =
@@ -122,12 +123,33 @@ public final class AgentClient {
      * waiting as long as a restart may take (the manager's stop grace and start settle).
      */
     public void restart(String service) throws IOException {
+        control(service, "restart");
+    }
+
+    /** Starts one service through its manager ({@code POST /v1/services/NAME/start}), waiting as a restart does. */
+    public void start(String service) throws IOException {
+        control(service, "start");
+    }
+
+    /** Stops one service through its manager ({@code POST /v1/services/NAME/stop}), waiting as a restart does. */
+    public void stop(String service) throws IOException {
+        control(service, "stop");
+    }
+
+    private void control(String service, String action) throws IOException {
         Duration wait = Duration.ofSeconds(60);
         Timeouts longer = new Timeouts(timeouts.connect(), wait, wait.plus(timeouts.connect()));
         OkHttpClient patient = http.newBuilder().readTimeout(longer.read()).callTimeout(longer.call()).build();
         HttpUrl url = base.newBuilder().addPathSegment("v1").addPathSegment("services").addPathSegment(service)
-                .addPathSegment("restart").build();
+                .addPathSegment(action).build();
         call(url, null, patient, longer, true);
+    }
+
+    /** The last {@code lines} lines of a service's log, oldest first ({@code GET /v1/services/NAME/logs}). */
+    public List<String> logs(String service, int lines) throws IOException {
+        HttpUrl url = base.newBuilder().addPathSegment("v1").addPathSegment("services").addPathSegment(service)
+                .addPathSegment("logs").addQueryParameter("lines", Integer.toString(lines)).build();
+        return call(url, LINES, http, timeouts, false);
     }
 
     /** Every failover whose standby is the agent's machine ({@code GET /v1/failover}); empty when none. */

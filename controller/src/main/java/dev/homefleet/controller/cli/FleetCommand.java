@@ -37,8 +37,11 @@ public final class FleetCommand implements Runnable {
         line.addSubcommand(JobsCommand.commandLine(context));
         line.addSubcommand(new ReportCommand(context));
         line.addSubcommand(new RestartCommand(context));
+        line.addSubcommand(new LoginLinkCommand(context));
         line.addSubcommand(AlertCommand.commandLine(context));
         line.addSubcommand(FailoverCommand.commandLine(context));
+        line.addSubcommand(new DemoCommand(context));
+        line.addSubcommand(new InitCommand(context));
         line.setExecutionExceptionHandler(new Errors());
         line.setExpandAtFiles(false); // an argument like @notes.txt is an argument, not a file to read
         line.setCaseInsensitiveEnumValuesAllowed(true);

@@ -27,19 +27,26 @@ import dev.homefleet.controller.jobs.JobResult;
 import dev.homefleet.controller.jobs.JobScheduler;
 import dev.homefleet.controller.jobs.MachineReachability;
 import dev.homefleet.controller.jobs.RecordedJob;
+import dev.homefleet.controller.live.LiveHub;
+import dev.homefleet.controller.metrics.FleetMetrics;
 import dev.homefleet.controller.reach.FleetReach;
+import dev.homefleet.controller.reach.Logs;
 import dev.homefleet.controller.reach.Restarts;
 import dev.homefleet.controller.reload.ConfigDiff;
 import dev.homefleet.controller.reload.ConfigWatcher;
 import dev.homefleet.controller.ssh.SshRunners;
-import dev.homefleet.controller.state.FleetState;
 import dev.homefleet.controller.state.FleetState.MachineStatus;
 import dev.homefleet.controller.state.FleetState.ServiceStatus;
+import dev.homefleet.controller.state.FleetState;
 import dev.homefleet.controller.state.Health;
 import dev.homefleet.controller.state.StateHolder;
 import dev.homefleet.controller.store.Store;
+import dev.homefleet.controller.web.ActRoutes;
 import dev.homefleet.controller.web.ControllerWeb;
+import dev.homefleet.controller.web.FleetApi;
+import dev.homefleet.controller.web.FleetDocument;
 import dev.homefleet.controller.web.Tokens;
+import dev.homefleet.controller.web.WebAuth;
 import dev.homefleet.core.alert.TelegramNotifier;
 import dev.homefleet.core.alert.bot.BotPoller;
 import dev.homefleet.core.config.CheckSpec;
@@ -138,7 +145,9 @@ public final class ControllerDaemon implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicBoolean healerAsked = new java.util.concurrent.atomic.AtomicBoolean();
     private final Set<String> knownConflicts = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final ControlServer control;
-    private ControllerWeb web;
+    private final WebAuth webAuth;
+    private volatile ControllerWeb web;
+    private volatile LiveHub hub;
     private Optional<TelegramNotifier> telegram = Optional.empty();
     private volatile BotPoller bot;
     private volatile ConfigWatcher watcher;
@@ -178,6 +187,7 @@ public final class ControllerDaemon implements AutoCloseable {
                 bus, state, pool, options.home(), clock);
         this.checkins = new CheckinTracker(config.checkins().values(), store, bus, clock);
         this.ticker = Executors.newSingleThreadScheduledExecutor(daemonThreads("homefleet-checkins"));
+        this.webAuth = WebAuth.persistent(options.tokens(), store, clock);
         this.control = ControlActions.server(options.socket(), this);
     }
 
@@ -235,8 +245,16 @@ public final class ControllerDaemon implements AutoCloseable {
                 }
             }
         });
-        web = new ControllerWeb(options.host(), options.port(), config.controller().checkinPort(), options.tokens(),
-                List.of(new CheckinRoutes(checkins)::register, failovers::register)).start();
+        DaemonActions actions = new DaemonActions(() -> config, () -> reach, managers, scheduler, JOBS, checkins,
+                state);
+        hub = new LiveHub(state, bus, snapshot -> FleetDocument.of(snapshot, config),
+                (machine, service, lines) -> Logs.tail(config, reach, managers, machine, service, lines));
+        FleetMetrics metrics = new FleetMetrics(state, bus,
+                () -> telegram.map(notifier -> (long) notifier.outbox().size()).orElse(0L), clock);
+        web = new ControllerWeb(options.host(), options.port(), config.controller().checkinPort(), webAuth,
+                List.of(new CheckinRoutes(checkins)::register, failovers::register,
+                        new FleetApi(state::get, () -> config, store, clock)::register,
+                        new ActRoutes(actions)::register, hub::register, metrics::register)).start();
         watcher = ConfigWatcher.start(options.configFile(), config, options.environment(),
                 options.reloadQuiet(), new Reloads());
         bus.publish(FleetEvent.of(EventType.CONTROLLER_STARTED).at(clock.instant())
@@ -266,8 +284,20 @@ public final class ControllerDaemon implements AutoCloseable {
         });
     }
 
+    /** Where the web server listens, e.g. {@code http://100.125.165.107:8420}; null until it does. */
     public String url() {
-        return web.url();
+        ControllerWeb started = web;
+        return started == null ? null : started.url();
+    }
+
+    /** Every HTTP and WebSocket route the web server registered. */
+    public List<ControllerWeb.Route> routes() {
+        return web.routes();
+    }
+
+    /** The tokens, sessions and one-time login links of the web server. */
+    WebAuth webAuth() {
+        return webAuth;
     }
 
     public FleetState state() {
@@ -630,6 +660,9 @@ public final class ControllerDaemon implements AutoCloseable {
         }
         ticker.shutdownNow();
         boolean finished = scheduler.shutdown(SHUTDOWN_GRACE);
+        if (hub != null) {
+            hub.close();
+        }
         if (web != null) {
             web.close();
         }

@@ -48,14 +48,39 @@ final class Events {
             s.setInt(i, limit);
             try (ResultSet rows = s.executeQuery()) {
                 while (rows.next()) {
-                    out.add(new FleetEvent(rows.getLong("id"), EventType.fromWire(rows.getString("type")),
-                            Rows.instant(rows, "ts"), Severity.valueOf(rows.getString("severity")),
-                            rows.getString("machine"), rows.getString("service"), rows.getString("subject"),
-                            rows.getString("message"), json.readMap(rows.getString("data"))));
+                    out.add(read(rows, json));
                 }
             }
         }
         Collections.reverse(out);
         return out;
+    }
+
+    static List<FleetEvent> after(Connection db, StoreJson json, long afterId, EventType type, int limit)
+            throws SQLException {
+        String sql = "SELECT * FROM events WHERE id > ?" + (type == null ? "" : " AND type = ?")
+                + " ORDER BY id ASC LIMIT ?";
+        List<FleetEvent> out = new ArrayList<>();
+        try (PreparedStatement s = db.prepareStatement(sql)) {
+            int i = 1;
+            s.setLong(i++, afterId);
+            if (type != null) {
+                s.setString(i++, type.wire());
+            }
+            s.setInt(i, limit);
+            try (ResultSet rows = s.executeQuery()) {
+                while (rows.next()) {
+                    out.add(read(rows, json));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static FleetEvent read(ResultSet rows, StoreJson json) throws SQLException {
+        return new FleetEvent(rows.getLong("id"), EventType.fromWire(rows.getString("type")),
+                Rows.instant(rows, "ts"), Severity.valueOf(rows.getString("severity")),
+                rows.getString("machine"), rows.getString("service"), rows.getString("subject"),
+                rows.getString("message"), json.readMap(rows.getString("data")));
     }
 }

@@ -74,7 +74,17 @@ final class Schema {
                         anchor INTEGER,
                         last_report INTEGER,
                         last_status TEXT,
-                        last_message TEXT)"""));
+                        last_message TEXT)"""),
+            // Dashboard sessions outlive a controller restart; the id itself is never stored, only its hash.
+            List.of("""
+                    CREATE TABLE sessions (
+                        id_hash TEXT PRIMARY KEY,
+                        role TEXT NOT NULL,
+                        grant_key TEXT NOT NULL,
+                        csrf TEXT NOT NULL,
+                        created INTEGER NOT NULL,
+                        expires INTEGER NOT NULL)""",
+                    "CREATE INDEX sessions_expires ON sessions (expires)"));
 
     private Schema() {}
 

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -27,9 +28,9 @@ import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
 
 /**
- * The controller's history in one SQLite file: events, metric samples, job runs, check-in reports and check-in
- * state. Every write is committed before its method returns, so whatever the controller acknowledges survives a
- * {@code kill -9}, and a restart resumes from the file.
+ * The controller's history in one SQLite file: events, metric samples, job runs, check-in reports, check-in
+ * state and dashboard sessions. Every write is committed before its method returns, so whatever the controller
+ * acknowledges survives a {@code kill -9}, and a restart resumes from the file.
  *
  * <p>Durability: WAL journal with {@code synchronous=FULL}. In WAL mode {@code NORMAL} already survives a killed
  * process (a commit is in the OS's page cache the moment it returns), but a power cut can lose the last commits;
@@ -120,6 +121,16 @@ public final class Store implements AutoCloseable {
         return locked("read events", db -> Events.select(db, json, since, type, limit));
     }
 
+    /**
+     * The events after the one numbered {@code afterId}, oldest first: what a client that saw {@code afterId} missed.
+     *
+     * @param type null for every type
+     */
+    public List<FleetEvent> eventsAfter(long afterId, EventType type, int limit) {
+        positive(limit);
+        return locked("read events", db -> Events.after(db, json, afterId, type, limit));
+    }
+
     // ---- metric samples
 
     public void sample(String machine, Instant at, MachineMetrics metrics) {
@@ -202,6 +213,35 @@ public final class Store implements AutoCloseable {
 
     public Map<String, CheckinRecord> checkins() {
         return locked("read check-in states", Checkins::all);
+    }
+
+    // ---- dashboard sessions
+
+    public void saveSession(SessionRecord session) {
+        Objects.requireNonNull(session, "session");
+        locked("save a session", db -> {
+            Sessions.insert(db, session);
+            return null;
+        });
+    }
+
+    /** The session whose id hashes to {@code idHash}, expired or not. */
+    public Optional<SessionRecord> session(String idHash) {
+        return locked("read a session", db -> Sessions.find(db, idHash));
+    }
+
+    /** Moves a session's end to {@code expires}; false when there is no such session (any more). */
+    public boolean extendSession(String idHash, Instant expires) {
+        return locked("extend a session", db -> Sessions.extend(db, idHash, expires)) > 0;
+    }
+
+    public void deleteSession(String idHash) {
+        locked("delete a session", db -> Sessions.delete(db, idHash));
+    }
+
+    /** Deletes the sessions that ended at or before {@code now}; how many. */
+    public int deleteExpiredSessions(Instant now) {
+        return locked("delete expired sessions", db -> Sessions.deleteExpired(db, now));
     }
 
     // ---- upkeep

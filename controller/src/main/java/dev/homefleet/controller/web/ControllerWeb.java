@@ -17,25 +17,41 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The controller's HTTP server: {@code GET /health} for launchd and load balancers, and the routes other parts
- * register (check-in reports now; the API and dashboard later). A request from a loopback address needs no token;
- * one from anywhere else needs {@code Authorization: Bearer} with the viewer token to read or the admin token to
- * write. Errors are {@code {"error":{"code":...,"message":...}}}, unknown routes and failing handlers included.
+ * The controller's HTTP server: {@code GET /health} for launchd and load balancers, signing in ({@link AuthRoutes}),
+ * {@code /api/v1/openapi.json}, and the routes other parts register (the API, the dashboard's files, check-ins,
+ * actions, the WebSocket). Every request passes the {@link Gate} first: a request from this machine needs no token;
+ * one from anywhere else needs a bearer token or a session cookie, the viewer's to read and the admin's to act, and
+ * a cookie's writes carry its CSRF token. Errors are {@code {"error":{"code":...,"message":...}}}, unknown routes and
+ * failing handlers included; a page asked for without signing in goes to the login page.
  */
 public final class ControllerWeb implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ControllerWeb.class);
     public static final int MAX_BODY_BYTES = 64 * 1024;
+    public static final String OPENAPI = "/api/v1/openapi.json";
+
+    /** One registered route: an HTTP method (GET for a WebSocket) and a path as declared, e.g. {@code /api/v1/jobs/{name}/run}. */
+    public record Route(String method, String path) implements Comparable<Route> {
+        @Override
+        public int compareTo(Route other) {
+            int byPath = path.compareTo(other.path);
+            return byPath != 0 ? byPath : method.compareTo(other.method);
+        }
+
+        @Override
+        public String toString() {
+            return method + " " + path;
+        }
+    }
 
     private final Javalin app;
-    private final Tokens tokens;
+    private final WebAuth auth;
     private final String host;
     private final int requestedPort;
     private final Integer checkinPort;
-    private final Predicate<String> local;
     private ServerConnector main;
 
     public ControllerWeb(String host, int port, Tokens tokens, List<Consumer<JavalinConfig>> routes) {
-        this(host, port, null, tokens, routes);
+        this(host, port, null, WebAuth.inMemory(tokens), routes, ControllerWeb::isLoopback);
     }
 
     /**
@@ -44,7 +60,13 @@ public final class ControllerWeb implements AutoCloseable {
      */
     public ControllerWeb(String host, int port, Integer checkinPort, Tokens tokens,
             List<Consumer<JavalinConfig>> routes) {
-        this(host, port, checkinPort, tokens, routes, ControllerWeb::isLoopback);
+        this(host, port, checkinPort, WebAuth.inMemory(tokens), routes, ControllerWeb::isLoopback);
+    }
+
+    /** @param auth the tokens, sessions and login links; the daemon's keeps sessions in its store */
+    public ControllerWeb(String host, int port, Integer checkinPort, WebAuth auth,
+            List<Consumer<JavalinConfig>> routes) {
+        this(host, port, checkinPort, auth, routes, ControllerWeb::isLoopback);
     }
 
     /**
@@ -53,16 +75,17 @@ public final class ControllerWeb implements AutoCloseable {
      */
     ControllerWeb(String host, int port, Tokens tokens, List<Consumer<JavalinConfig>> routes,
             Predicate<String> local) {
-        this(host, port, null, tokens, routes, local);
+        this(host, port, null, WebAuth.inMemory(tokens), routes, local);
     }
 
-    private ControllerWeb(String host, int port, Integer checkinPort, Tokens tokens,
-            List<Consumer<JavalinConfig>> routes, Predicate<String> local) {
-        this.tokens = tokens;
+    ControllerWeb(String host, int port, Integer checkinPort, WebAuth auth, List<Consumer<JavalinConfig>> routes,
+            Predicate<String> local) {
+        this.auth = auth;
         this.host = host;
         this.requestedPort = port;
         this.checkinPort = checkinPort;
-        this.local = local;
+        Gate gate = new Gate(auth, local, host);
+        byte[] openapi = openapi();
         this.app = Javalin.create(config -> {
             config.jetty.host = host;
             config.jetty.port = port;
@@ -78,9 +101,19 @@ public final class ControllerWeb implements AutoCloseable {
             config.jetty.modifyServer(server -> server.setStopTimeout(2_000));
             config.jsonMapper(new io.javalin.json.JavalinJackson(dev.homefleet.core.config.FleetJson.json()
                     .disable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT), false));
-            config.routes.before(this::authenticate);
+            config.routes.before(ctx -> {
+                // No page of this server is shown inside another site's frame (a restart button under a decoy).
+                ctx.header("X-Frame-Options", "DENY");
+                ctx.header("X-Content-Type-Options", "nosniff");
+                ctx.header("Referrer-Policy", "same-origin");
+                gate.before(ctx);
+            });
+            config.routes.wsBeforeUpgrade(gate::beforeUpgrade);
             config.routes.get("/health", ctx -> ctx.json(Map.of("status", "ok")));
+            config.routes.get(OPENAPI, ctx -> ctx.contentType("application/json").result(openapi));
+            new AuthRoutes(auth, gate).register(config);
             routes.forEach(r -> r.accept(config));
+            config.routes.exception(Gate.Redirect.class, (e, ctx) -> ctx.redirect(e.location, HttpStatus.SEE_OTHER));
             config.routes.exception(Refused.class, (e, ctx) -> error(ctx, e.status, e.code, e.getMessage()));
             config.routes.exception(io.javalin.router.EndpointNotFound.class, (e, ctx) -> error(ctx,
                     HttpStatus.NOT_FOUND, "not_found", "no route " + ctx.method() + " " + abbreviate(ctx.path())));
@@ -94,6 +127,36 @@ public final class ControllerWeb implements AutoCloseable {
                         + " failed: " + why + "; the controller's log has the details");
             });
         });
+    }
+
+    /** The tokens, sessions and login links this server signs in with. */
+    public WebAuth auth() {
+        return auth;
+    }
+
+    /**
+     * Every route registered, HTTP and WebSocket, sorted: what {@code /api/v1/openapi.json} must describe, and what
+     * the auth matrix test walks.
+     */
+    public List<Route> routes() {
+        var router = app.unsafe.internalRouter;
+        java.util.SortedSet<Route> all = new java.util.TreeSet<>();
+        router.allHttpHandlers().stream().map(p -> p.endpoint).filter(e -> e.method.isHttpMethod())
+                .forEach(e -> all.add(new Route(e.method.name(), e.path)));
+        router.allWsHandlers().stream().filter(w -> w.getType() == io.javalin.websocket.WsHandlerType.WEBSOCKET)
+                .forEach(w -> all.add(new Route("GET", w.getPath())));
+        return List.copyOf(all);
+    }
+
+    private static byte[] openapi() {
+        try (java.io.InputStream in = ControllerWeb.class.getResourceAsStream("/openapi.json")) {
+            if (in == null) {
+                throw new IllegalStateException("openapi.json is missing from the controller's jar; rebuild it");
+            }
+            return in.readAllBytes();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read openapi.json from the controller's jar", e);
+        }
     }
 
     public ControllerWeb start() throws BindException {
@@ -130,22 +193,6 @@ public final class ControllerWeb implements AutoCloseable {
 
     public String url() {
         return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port();
-    }
-
-    private void authenticate(Context ctx) {
-        if (ctx.path().equals("/health") || local.test(ctx.req().getRemoteAddr())) {
-            return;
-        }
-        var role = tokens.roleOf(ctx.header("Authorization"));
-        if (role.isEmpty()) {
-            ctx.header("WWW-Authenticate", "Bearer");
-            throw new Refused(HttpStatus.UNAUTHORIZED, "unauthorized",
-                    "send Authorization: Bearer TOKEN with the controller's viewer or admin token");
-        }
-        boolean writes = !ctx.method().name().equals("GET") && !ctx.method().name().equals("HEAD");
-        if (writes && role.get() != Tokens.Role.ADMIN) {
-            throw new Refused(HttpStatus.FORBIDDEN, "forbidden", "this needs the admin token; the viewer token only reads");
-        }
     }
 
     private static String abbreviate(String path) {

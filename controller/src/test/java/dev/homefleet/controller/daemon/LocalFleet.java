@@ -83,6 +83,20 @@ final class LocalFleet implements AutoCloseable {
                 %s""".formatted(name, Loopback.nodeServerYaml(marker), port, port, checkExtra);
     }
 
+    /** Jobs that run only when asked (or hourly), the healer restarting nothing, no cleaner: a quiet controller. */
+    static final String QUIET_JOBS = """
+            jobs:
+              checks:
+                schedule: "@every 1h"
+              heartbeat:
+                schedule: "@every 1h"
+              healer:
+                schedule: "@every 1h"
+                max_restarts_per_run: 0
+              cleaner:
+                enabled: false
+            """;
+
     /** The head of a fleet.yaml with machine "here", up to its services: block. */
     static String head() {
         return """
@@ -130,9 +144,14 @@ final class LocalFleet implements AutoCloseable {
 
     /** Starts the controller for the file as it is now, the way {@code fleet controller --port 0} does. */
     ControllerDaemon start() throws IOException {
+        return start(new Tokens(null, null));
+    }
+
+    /** As {@link #start()}, with the controller's admin and viewer tokens. */
+    ControllerDaemon start(Tokens tokens) throws IOException {
         Files.createDirectories(dataDir());
         daemon = ControllerDaemon.start(new ControllerDaemon.Options(file, load(), env, home, socket(), database(),
-                Loopback.HOST, 0, new Tokens(null, null), RELOAD_QUIET, Clock.systemUTC(), null));
+                Loopback.HOST, 0, tokens, RELOAD_QUIET, Clock.systemUTC(), null));
         return daemon;
     }
 

@@ -80,8 +80,14 @@ class ControllerWebTest {
 
     private Response send(ControllerWeb web, String method, String path, String token, String body)
             throws IOException {
+        return send(web, method, path, token, body, Map.of());
+    }
+
+    private Response send(ControllerWeb web, String method, String path, String token, String body,
+            Map<String, String> headers) throws IOException {
         Request.Builder request = new Request.Builder().url(web.url() + path)
                 .method(method, body == null ? null : RequestBody.create(body, MediaType.get("application/json")));
+        headers.forEach(request::header);
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
@@ -136,10 +142,10 @@ class ControllerWebTest {
 
     @Test
     void a_body_over_64_kib_is_a_413_in_the_error_envelope_and_one_at_the_limit_is_accepted() throws Exception {
-        ControllerWeb web = fromThisMachine();
+        ControllerWeb web = fromTheLan();
 
-        Response tooLarge = send(web, "POST", "/api/things", null, "x".repeat(64 * 1024 + 1));
-        Response atLimit = send(web, "POST", "/api/things", null, "x".repeat(64 * 1024));
+        Response tooLarge = send(web, "POST", "/api/things", ADMIN, "x".repeat(64 * 1024 + 1));
+        Response atLimit = send(web, "POST", "/api/things", ADMIN, "x".repeat(64 * 1024));
 
         assertThat(tooLarge.statusCode()).isEqualTo(413);
         JsonNode error = error(tooLarge);
@@ -163,11 +169,21 @@ class ControllerWebTest {
     }
 
     @Test
-    void from_this_machine_reads_and_writes_need_no_token() throws Exception {
+    void from_this_machine_reads_need_no_token_and_writes_only_the_csrf_token_of_the_session_route()
+            throws Exception {
         ControllerWeb web = fromThisMachine();
 
         assertThat(send(web, "GET", "/api/things", null, null).statusCode()).isEqualTo(200);
-        assertThat(send(web, "POST", "/api/things", null, "{}").statusCode()).isEqualTo(200);
+        JsonNode session = json.readTree(send(web, "GET", "/api/v1/session", null, null).body());
+        assertThat(session.path("role").asText()).isEqualTo("admin");
+        assertThat(session.path("via").asText()).isEqualTo("loopback");
+        Response without = send(web, "POST", "/api/things", null, "{}");
+        Response with = send(web, "POST", "/api/things", null, "{}", Map.of("X-CSRF-Token",
+                session.path("csrf").asText()));
+
+        assertThat(without.statusCode()).isEqualTo(403);
+        assertThat(error(without).path("code").asText()).isEqualTo("csrf");
+        assertThat(with.statusCode()).isEqualTo(200);
     }
 
     @ParameterizedTest(name = "{0} {1} with {2}: {3}")
@@ -189,14 +205,15 @@ class ControllerWebTest {
 
         assertThat(response.statusCode()).isEqualTo(status);
         if (status == 401) {
-            assertThat(response.header("WWW-Authenticate")).contains("Bearer");
+            assertThat(response.header("WWW-Authenticate")).get().asString().startsWith("Bearer");
             assertThat(error(response).path("code").asText()).isEqualTo("unauthorized");
-            assertThat(error(response).path("message").asText())
-                    .isEqualTo("send Authorization: Bearer TOKEN with the controller's viewer or admin token");
+            assertThat(error(response).path("message").asText()).isEqualTo(token == null
+                    ? "sign in at /login, or send Authorization: Bearer TOKEN with the controller's viewer or admin token"
+                    : "the bearer token is neither the controller's viewer token nor its admin token");
         } else if (status == 403) {
             assertThat(error(response).path("code").asText()).isEqualTo("forbidden");
             assertThat(error(response).path("message").asText())
-                    .isEqualTo("this needs the admin token; the viewer token only reads");
+                    .isEqualTo("this needs the admin role; a viewer only reads");
         }
         assertThat(response.body()).doesNotContain(ADMIN, VIEWER);
     }

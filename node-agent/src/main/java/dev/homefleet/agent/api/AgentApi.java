@@ -282,9 +282,35 @@ public final class AgentApi implements AutoCloseable {
      *                      manager_failed when the manager refused or failed
      */
     public void restart(String name) {
+        control(name, ServiceManager::restart);
+    }
+
+    /**
+     * Starts a service through its manager; one already running stays as it is.
+     *
+     * @throws ApiException as {@link #restart}
+     */
+    public void start(String name) {
+        control(name, ServiceManager::start);
+    }
+
+    /**
+     * Stops a service through its manager; one already stopped stays stopped.
+     *
+     * @throws ApiException as {@link #restart}
+     */
+    public void stop(String name) {
+        control(name, ServiceManager::stop);
+    }
+
+    private interface Control {
+        void on(ServiceManager manager) throws IOException;
+    }
+
+    private void control(String name, Control control) {
         ServiceManager manager = manager(service(name));
         try {
-            manager.restart();
+            control.on(manager);
         } catch (IOException e) {
             throw new ApiException(ErrorCode.MANAGER_FAILED, e.getMessage());
         }

@@ -144,6 +144,8 @@ public final class AgentServer implements AutoCloseable {
         config.routes.get("/v1/services", ctx -> ctx.json(api.services()));
         config.routes.get("/v1/checks", ctx -> ctx.json(api.checks()));
         config.routes.post("/v1/services/{name}/restart", ctx -> api.restart(ctx.pathParam("name")));
+        config.routes.post("/v1/services/{name}/start", ctx -> api.start(ctx.pathParam("name")));
+        config.routes.post("/v1/services/{name}/stop", ctx -> api.stop(ctx.pathParam("name")));
         config.routes.get("/v1/services/{name}/logs",
                 ctx -> ctx.json(api.logs(ctx.pathParam("name"), lines(ctx.queryParam("lines")))));
         config.routes.get("/v1/failover", ctx -> ctx.json(api.failovers()));
@@ -154,7 +156,7 @@ public final class AgentServer implements AutoCloseable {
         config.routes.exception(ApiException.class, (e, ctx) -> fail(ctx, e.code(), e.getMessage()));
         config.routes.exception(EndpointNotFound.class, (e, ctx) -> fail(ctx, ErrorCode.NOT_FOUND,
                 "no such endpoint: " + ctx.method() + " " + abbreviate(ctx.path()) + "; the agent serves /v1/health, "
-                        + "/v1/metrics, /v1/ports, /v1/services, /v1/checks, /v1/services/NAME/{restart,logs}, "
+                        + "/v1/metrics, /v1/ports, /v1/services, /v1/checks, /v1/services/NAME/{restart,start,stop,logs}, "
                         + "/v1/failover and /v1/failover/NAME/{promote,demote,auto}"));
         config.routes.exception(HttpResponseException.class, (e, ctx) -> {
             ErrorCode code = ErrorCode.forStatus(e.getStatus());

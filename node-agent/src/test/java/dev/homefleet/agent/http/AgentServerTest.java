@@ -120,7 +120,8 @@ class AgentServerTest {
 
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({"GET, /v1/metrics", "GET, /v1/ports", "GET, /v1/services", "GET, /v1/checks",
-            "POST, /v1/services/web/restart", "GET, /v1/services/web/logs", "GET, /v1/nothing-here"})
+            "POST, /v1/services/web/restart", "POST, /v1/services/web/start", "POST, /v1/services/web/stop",
+            "GET, /v1/services/web/logs", "GET, /v1/nothing-here"})
     void every_other_route_answers_401_without_a_token_or_with_a_wrong_one(String method, String path)
             throws Exception {
         start();
@@ -257,18 +258,24 @@ class AgentServerTest {
         assertError(get("/v1/services/nope/logs?lines=5"), 404, "not_found");
     }
 
-    @Test
-    void restart_and_logs_go_through_the_services_manager() throws Exception {
+    /**
+     * Starts the agent of box with the standard managers, the process manager keeping its state under a fresh HOME
+     * (pm2 is not on this PATH); returns the manager of its "worker" as the agent sees it.
+     */
+    private ServiceManager startWithRealManagers() throws Exception {
         Path home = Files.createTempDirectory("hf-agent-home");
-        // The process manager keeps its state under the runner's HOME; pm2 is not on this PATH.
         LocalCommandRunner local = LocalCommandRunner.builder().environment("HOME", home.toString())
                 .environment("PATH", "/usr/bin:/bin").build();
         AgentApi api = new AgentApi(TestFleet.box(1), "v", new HostMetrics(OSHI, Clock.systemUTC()),
                 new ListeningSockets(OSHI.getOperatingSystem()), Managers.standard(), local);
         server = new AgentServer(api, "127.0.0.1", 0, TestFleet.TOKEN).start();
         open.add(server);
-        ServiceManager worker = ProcessServiceManager.of("worker",
-                TestFleet.box(1).services().get("worker").manager(), local);
+        return ProcessServiceManager.of("worker", TestFleet.box(1).services().get("worker").manager(), local);
+    }
+
+    @Test
+    void restart_and_logs_go_through_the_services_manager() throws Exception {
+        ServiceManager worker = startWithRealManagers();
         try {
             Answer restart = call("POST", "/v1/services/worker/restart", TestFleet.TOKEN, null);
             assertThat(restart.status()).as(restart.body().toString()).isEqualTo(200);
@@ -282,6 +289,23 @@ class AgentServerTest {
             worker.stop();
         }
         assertThat(worker.status().state()).isEqualTo(ServiceState.State.STOPPED);
+    }
+
+    @Test
+    void stop_and_start_go_through_the_services_manager() throws Exception {
+        ServiceManager worker = startWithRealManagers();
+        try {
+            Answer start = call("POST", "/v1/services/worker/start", TestFleet.TOKEN, null);
+            assertThat(start.status()).as(start.body().toString()).isEqualTo(200);
+            assertThat(worker.status().state()).isEqualTo(ServiceState.State.RUNNING);
+
+            Answer stop = call("POST", "/v1/services/worker/stop", TestFleet.TOKEN, null);
+            assertThat(stop.status()).as(stop.body().toString()).isEqualTo(200);
+            assertThat(worker.status().state()).isEqualTo(ServiceState.State.STOPPED);
+            assertError(call("POST", "/v1/services/nope/start", TestFleet.TOKEN, null), 404, "not_found");
+        } finally {
+            worker.stop();
+        }
     }
 
     @ParameterizedTest
