@@ -24,7 +24,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * The controller's side of the dashboard's contract (issue 8) played from fixture files: the session, the fleet
+ * The controller's side of the dashboard's contract (issue 8) played from fixture files behind the real web server
+ * (its sign-in, sessions, CSRF and origin checks, with an admin and a viewer token): the fleet
  * document, a machine with 24 h of samples, the port map, events, the act routes (recorded) and a {@code /ws} that
  * sends the snapshot, honours subscribe, unsubscribe and ping, and lets a test push messages. The fixture's times are
  * moved so that its "now" is the real now. It serves what the real controller's parts promise, so the page's own
@@ -32,13 +33,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * run the real controller.
  */
 final class FixtureController implements AutoCloseable {
-    static final String CSRF = "fixture-csrf-token";
+    static final String ADMIN = "fixture-admin-5e1c";
+    static final String VIEWER = "fixture-viewer-0a7d";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Instant FIXTURE_NOW = Instant.parse("2025-11-22T10:00:00Z");
 
     record Act(String path, String csrf) {}
 
-    volatile String role = "admin";
     /** While set, pings go unanswered: a connection that is open but dead. */
     volatile boolean mute;
     final List<Act> acts = new CopyOnWriteArrayList<>();
@@ -52,7 +53,7 @@ final class FixtureController implements AutoCloseable {
     private final ControllerWeb web;
 
     FixtureController(int port) throws BindException {
-        web = new ControllerWeb("127.0.0.1", port, new Tokens(null, null),
+        web = new ControllerWeb("127.0.0.1", port, new Tokens(ADMIN, VIEWER),
                 List.of(DashboardRoutes::registerWithLogin, this::register)).start();
     }
 
@@ -64,12 +65,19 @@ final class FixtureController implements AutoCloseable {
         return web.port();
     }
 
+    /** The CSRF token a page on this machine gets from the server's own {@code GET /api/v1/session}. */
+    String localCsrf() throws IOException, InterruptedException {
+        var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(url() + "/api/v1/session")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        return JSON.readTree(response.body()).path("csrf").asText();
+    }
+
     ObjectNode fleet() {
         return fleet;
     }
 
     private void register(JavalinConfig config) {
-        config.routes.get("/api/v1/session", ctx -> ctx.json(Map.of("role", role, "via", "loopback", "csrf", CSRF)));
         config.routes.get("/api/v1/fleet", ctx -> ctx.json(fleet));
         config.routes.get("/api/v1/ports", ctx -> ctx.json(ports));
         config.routes.get("/api/v1/events", ctx -> ctx.json(events));
