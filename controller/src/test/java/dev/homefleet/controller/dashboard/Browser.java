@@ -206,11 +206,21 @@ final class Browser implements AutoCloseable {
         }
     }
 
-    /** The processes of this browser: chromedriver's descendants, and whatever carries this profile's path. */
-    private List<ProcessHandle> processes() {
-        List<ProcessHandle> found = new ArrayList<>();
-        ProcessHandle.current().descendants().filter(p -> p.info().command().map(c -> c.contains("chrom"))
-                .orElse(false)).filter(ProcessHandle::isAlive).forEach(found::add);
+    /** This browser's chromedriver (a child of this JVM listening on its service's port) and its descendants. */
+    private List<ProcessHandle> driverTree() {
+        String port = "--port=" + service.getUrl().getPort();
+        List<ProcessHandle> tree = new ArrayList<>();
+        ProcessHandle.current().children().filter(p -> p.info().commandLine()
+                .map(c -> c.contains("chromedriver") && c.contains(port)).orElse(false)).forEach(driver -> {
+                    tree.add(driver);
+                    driver.descendants().forEach(tree::add);
+                });
+        return tree;
+    }
+
+    /** Of {@code known}, those still running, and whatever else carries this profile's path. */
+    private List<ProcessHandle> processes(List<ProcessHandle> known) {
+        List<ProcessHandle> found = new ArrayList<>(known);
         try {
             Process pgrep = new ProcessBuilder("pgrep", "-f", profile.toAbsolutePath().toString())
                     .redirectErrorStream(true).start();
@@ -251,15 +261,16 @@ final class Browser implements AutoCloseable {
     /** Quits the browser and its driver; fails (after killing them) if any of their processes outlives that. */
     @Override
     public void close() {
+        List<ProcessHandle> started = driverTree();
         try {
             driver.quit();
         } finally {
             service.close();
             try {
                 await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
-                        .until(() -> processes().isEmpty());
+                        .until(() -> processes(started).isEmpty());
             } catch (org.awaitility.core.ConditionTimeoutException e) {
-                List<ProcessHandle> left = processes();
+                List<ProcessHandle> left = processes(started);
                 List<String> described = left.stream().map(p -> p.pid() + " " + p.info().commandLine().orElse("?"))
                         .toList();
                 left.forEach(ProcessHandle::destroyForcibly);

@@ -227,7 +227,8 @@ class DashboardEndToEndTest {
 
         browser.view("jobs");
         await().atMost(WAIT).until(() -> "up".equals(browser.attribute("checkin-sync", "data-state")));
-        assertThat(browser.text("job-checks")).contains("@every 1s", "ok");
+        assertThat(browser.attribute("job-checks", "data-outcome")).isEqualTo("ok");
+        assertThat(browser.text("job-checks")).contains("@every 1s", "next in");
         browser.screenshot("jobs");
 
         browser.view("events");
