@@ -85,6 +85,14 @@ public final class DashboardRoutes {
         });
     }
 
+    /**
+     * Every path {@link #registerWithLogin} declares (GET): what a route registry or an OpenAPI comparison may set
+     * apart as the dashboard's files rather than the API.
+     */
+    public static Set<String> paths() {
+        return FILES.keySet();
+    }
+
     /** login.html's bytes and headers, for a sign-in route that serves the login page itself. */
     public static void sendLoginPage(io.javalin.http.Context ctx) {
         LOGIN_PAGE.send(ctx);

@@ -122,6 +122,7 @@ class DashboardRoutesTest {
             files = list.map(p -> p.getFileName().toString()).collect(Collectors.toSet());
         }
         assertThat(Set.copyOf(DashboardRoutes.FILES.values())).isEqualTo(files);
+        assertThat(DashboardRoutes.paths()).contains("/", "/login", "/app.js").hasSize(DashboardRoutes.FILES.size());
         assertThat(get("/dashboard/app.js").statusCode()).isEqualTo(404);
         assertThat(get("/nope.js").statusCode()).isEqualTo(404);
     }
