@@ -43,6 +43,7 @@ import dev.homefleet.controller.state.StateHolder;
 import dev.homefleet.controller.store.Store;
 import dev.homefleet.controller.web.ActRoutes;
 import dev.homefleet.controller.web.ControllerWeb;
+import dev.homefleet.controller.web.DashboardRoutes;
 import dev.homefleet.controller.web.FleetApi;
 import dev.homefleet.controller.web.FleetDocument;
 import dev.homefleet.controller.web.Tokens;
@@ -254,7 +255,8 @@ public final class ControllerDaemon implements AutoCloseable {
         web = new ControllerWeb(options.host(), options.port(), config.controller().checkinPort(), webAuth,
                 List.of(new CheckinRoutes(checkins)::register, failovers::register,
                         new FleetApi(state::get, () -> config, store, clock)::register,
-                        new ActRoutes(actions)::register, hub::register, metrics::register)).start();
+                        new ActRoutes(actions)::register, hub::register, metrics::register,
+                        DashboardRoutes::registerWithLogin)).start();
         watcher = ConfigWatcher.start(options.configFile(), config, options.environment(),
                 options.reloadQuiet(), new Reloads());
         bus.publish(FleetEvent.of(EventType.CONTROLLER_STARTED).at(clock.instant())

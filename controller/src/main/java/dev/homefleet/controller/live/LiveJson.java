@@ -18,12 +18,12 @@ public final class LiveJson {
 
     private LiveJson() {}
 
-    /** An event as the {@code events} topic and the API show it: id, type, at, machine, service, subject, severity, message, data. */
+    /** An event as the {@code events} topic and the API show it: id, type, ts, machine, service, subject, severity, message, data. */
     public static ObjectNode event(FleetEvent event) {
         ObjectNode node = MAPPER.createObjectNode();
         node.put("id", event.id());
         node.put("type", event.type().wire());
-        node.put("at", event.ts().toString());
+        node.put("ts", event.ts().toString());
         node.put("machine", event.machine());
         node.put("service", event.service());
         node.put("subject", event.subject());

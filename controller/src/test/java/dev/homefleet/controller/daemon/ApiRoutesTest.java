@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.homefleet.controller.web.ControllerWeb.Route;
+import dev.homefleet.controller.web.DashboardRoutes;
 import dev.homefleet.controller.web.Tokens;
 import dev.homefleet.controller.web.WebClient;
 import java.nio.file.Path;
@@ -16,6 +17,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -103,7 +105,7 @@ class ApiRoutesTest {
         }
     }
 
-    private static final List<Row> ROWS = List.of(
+    private static final List<Row> ROWS = Stream.concat(Stream.of(
             new Row("GET", "/health", "/health", Kind.OPEN, 200),
             new Row("GET", "/api/v1/openapi.json", "/api/v1/openapi.json", Kind.READ, 200),
             // signing in
@@ -142,7 +144,10 @@ class ApiRoutesTest {
             // what machines post
             new Row("POST", "/api/log", "/api/log", Kind.INTAKE, 400),
             new Row("POST", "/api/v1/checkins/{name}", "/api/v1/checkins/none", Kind.INTAKE, 404),
-            new Row("POST", "/api/v1/failover/events", "/api/v1/failover/events", Kind.INTAKE, 400));
+            new Row("POST", "/api/v1/failover/events", "/api/v1/failover/events", Kind.INTAKE, 400)),
+            // the dashboard: the page needs a role, the login page and the files it loads do not
+            DashboardRoutes.paths().stream().sorted().map(path ->
+                    new Row("GET", path, path, path.equals("/") ? Kind.PAGE : Kind.OPEN, 200))).toList();
 
     @Test
     void every_registered_route_has_a_row_in_the_matrix_and_every_row_a_route() {
@@ -184,6 +189,8 @@ class ApiRoutesTest {
             }
         }
         Set<Route> registered = new TreeSet<>(fleet.daemon().routes());
+        // The dashboard's page and files are for a browser, not part of the API.
+        DashboardRoutes.paths().forEach(path -> registered.remove(new Route("GET", path)));
 
         assertThat(difference(registered, documented)).as("routes missing from openapi.json").isEmpty();
         assertThat(difference(documented, registered)).as("openapi.json routes the controller does not have")

@@ -192,7 +192,7 @@ class LiveHubTest {
         JsonNode data = message.path("data");
         assertThat(data.path("id").asLong()).isEqualTo(42);
         assertThat(data.path("type").asText()).isEqualTo("service.down");
-        assertThat(data.path("at").asText()).isEqualTo("2025-03-01T10:00:00Z");
+        assertThat(data.path("ts").asText()).isEqualTo("2025-03-01T10:00:00Z");
         assertThat(data.path("machine").asText()).isEqualTo("macbook");
         assertThat(data.path("service").asText()).isEqualTo("gateway");
         assertThat(data.path("severity").asText()).isEqualTo("critical");
