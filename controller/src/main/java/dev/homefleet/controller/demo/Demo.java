@@ -185,7 +185,7 @@ public final class Demo implements AutoCloseable {
     /**
      * A new admin token for the controller, written where the demo fleet's controller.tokens.admin says when that is
      * a file (mode 0600), in every machine's home: the controller reads it there, the standby's agent sends it with
-     * its failover events. On 127.0.0.1 nobody needs it; the file asks for one because it binds beyond loopback.
+     * its failover events. On 127.0.0.1 nobody needs it; it is what `fleet login-link` signs a browser in with.
      */
     private String writeAdminToken() throws IOException {
         byte[] random = new byte[24];

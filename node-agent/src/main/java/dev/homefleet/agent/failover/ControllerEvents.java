@@ -66,7 +66,8 @@ public final class ControllerEvents implements AutoCloseable {
     /**
      * Where {@code self}'s agent reaches the controller: its bind address, 127.0.0.1 from the controller's own
      * machine, or for a controller on every address the machine's LAN, else Tailscale, else mDNS address. Empty
-     * when the controller listens on loopback of another machine: it cannot be told, and only the alerts go out.
+     * when the controller listens on loopback of another machine: it cannot be told, and only the alerts go out;
+     * unless fleet.yaml puts that machine on this host (its LAN address is a loopback one, as in {@code fleet demo}).
      */
     public static Optional<URI> endpoint(FleetConfig config, MachineSpec self) {
         ControllerSpec controller = config.controller();
@@ -82,7 +83,10 @@ public final class ControllerEvents implements AutoCloseable {
         } else if (here && (Binds.isWildcard(bind) || Binds.isLoopback(bind))) {
             host = Binds.LOOPBACK;
         } else if (Binds.isLoopback(bind)) {
-            return Optional.empty();
+            if (!onThisHost(machine)) {
+                return Optional.empty();
+            }
+            host = bind;
         } else if (Binds.isWildcard(bind)) {
             var a = machine.addresses();
             host = a.lan() != null ? a.lan() : a.tailscale() != null ? a.tailscale() : a.mdns();
@@ -94,6 +98,12 @@ public final class ControllerEvents implements AutoCloseable {
         }
         return Optional.of(URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":"
                 + controller.port() + PATH));
+    }
+
+    /** A machine whose LAN address is a loopback one is on this host, whatever its name says. */
+    private static boolean onThisHost(MachineSpec machine) {
+        String lan = machine.addresses().lan();
+        return lan != null && Binds.isLoopback(lan);
     }
 
     public URI endpoint() {
