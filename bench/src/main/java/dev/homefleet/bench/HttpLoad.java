@@ -1,5 +1,6 @@
 package dev.homefleet.bench;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,6 +29,18 @@ final class HttpLoad {
         double perSecond() {
             return requests / seconds;
         }
+    }
+
+    /** {@code f}, when every request of the load was answered; else an error naming {@code what}. */
+    static Figures check(Figures f, String what) throws IOException {
+        if (f.errors() > 0) {
+            throw new IOException(what + ": " + f.errors() + " of " + (f.requests() + f.errors())
+                    + " requests failed; the first: " + f.firstError());
+        }
+        if (f.requests() == 0) {
+            throw new IOException(what + ": no request was answered");
+        }
+        return f;
     }
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)

@@ -34,36 +34,29 @@ final class Events {
                 event.machine(), event.service(), event.subject(), event.message(), json.readMap(data));
     }
 
+    /** The newest {@code limit} events at or after {@code since} (all when null), oldest first. */
     static List<FleetEvent> select(Connection db, StoreJson json, Instant since, EventType type, int limit)
             throws SQLException {
-        String sql = "SELECT * FROM events WHERE ts >= ?" + (type == null ? "" : " AND type = ?")
-                + " ORDER BY id DESC LIMIT ?";
-        List<FleetEvent> out = new ArrayList<>();
-        try (PreparedStatement s = db.prepareStatement(sql)) {
-            int i = 1;
-            s.setLong(i++, since == null ? Long.MIN_VALUE : since.toEpochMilli());
-            if (type != null) {
-                s.setString(i++, type.wire());
-            }
-            s.setInt(i, limit);
-            try (ResultSet rows = s.executeQuery()) {
-                while (rows.next()) {
-                    out.add(read(rows, json));
-                }
-            }
-        }
+        List<FleetEvent> out = query(db, json, "ts >= ?", since == null ? Long.MIN_VALUE : since.toEpochMilli(),
+                type, "DESC", limit);
         Collections.reverse(out);
         return out;
     }
 
+    /** The first {@code limit} events after the one with id {@code afterId}, oldest first. */
     static List<FleetEvent> after(Connection db, StoreJson json, long afterId, EventType type, int limit)
             throws SQLException {
-        String sql = "SELECT * FROM events WHERE id > ?" + (type == null ? "" : " AND type = ?")
-                + " ORDER BY id ASC LIMIT ?";
+        return query(db, json, "id > ?", afterId, type, "ASC", limit);
+    }
+
+    private static List<FleetEvent> query(Connection db, StoreJson json, String where, long value, EventType type,
+            String order, int limit) throws SQLException {
+        String sql = "SELECT * FROM events WHERE " + where + (type == null ? "" : " AND type = ?")
+                + " ORDER BY id " + order + " LIMIT ?";
         List<FleetEvent> out = new ArrayList<>();
         try (PreparedStatement s = db.prepareStatement(sql)) {
             int i = 1;
-            s.setLong(i++, afterId);
+            s.setLong(i++, value);
             if (type != null) {
                 s.setString(i++, type.wire());
             }

@@ -20,13 +20,13 @@ import java.util.concurrent.TimeUnit;
  * Real things on 127.0.0.1 for the end-to-end tests: free ports, a node HTTP server that listens on $PORT, signals
  * to processes, the JVM to start agents and controllers with, and the processes left behind by a marker.
  */
-final class Loopback {
-    static final String HOST = "127.0.0.1";
+public final class Loopback {
+    public static final String HOST = "127.0.0.1";
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private Loopback() {}
 
-    static int freePort() {
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
             return socket.getLocalPort();
         } catch (IOException e) {
@@ -44,7 +44,7 @@ final class Loopback {
     }
 
     /** Whether something accepts a TCP connection on 127.0.0.1:{@code port} now. */
-    static boolean listening(int port) {
+    public static boolean listening(int port) {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(HOST, port), 500);
             return true;
@@ -89,7 +89,7 @@ final class Loopback {
     }
 
     /** The processes whose command line contains {@code marker} ({@code pgrep -f}), this JVM's own aside. */
-    static List<Long> pids(String marker) {
+    public static List<Long> pids(String marker) {
         try {
             Process pgrep = new ProcessBuilder("pgrep", "-f", marker).redirectErrorStream(true).start();
             String out = new String(pgrep.getInputStream().readAllBytes());

@@ -170,7 +170,7 @@ class DashboardEndToEndTest {
         await().atMost(WAIT).until(() -> "up".equals(browser.attribute("service-here-web", "data-health")));
         assertThat(browser.script("return window.notReloaded === true")).isEqualTo(true);
         assertThat(fleet.pid("web")).isPositive().isNotEqualTo(before);
-        assertThat(DashboardFleet.listening(fleet.webPort)).isTrue();
+        assertThat(dev.homefleet.controller.daemon.Loopback.listening(fleet.webPort)).isTrue();
         await().atMost(WAIT).until(() -> !browser.text("incidents").contains("here/web"));
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.homefleet.controller.daemon.ControllerDaemon;
+import dev.homefleet.controller.daemon.Loopback;
 import dev.homefleet.controller.web.Tokens;
 import dev.homefleet.core.config.FleetConfig;
 import dev.homefleet.core.config.FleetConfigLoader;
@@ -12,10 +13,6 @@ import dev.homefleet.core.exec.LocalCommandRunner;
 import dev.homefleet.core.service.process.ProcessServiceManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +43,7 @@ final class DashboardFleet implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DashboardFleet.class);
     static final String ADMIN = "admin-e2e-4b9d2c61f0";
     static final String VIEWER = "viewer-e2e-83a1f5e7";
-    static final String HOST = "127.0.0.1";
+    static final String HOST = Loopback.HOST;
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     final Path home;
@@ -71,10 +67,10 @@ final class DashboardFleet implements AutoCloseable {
         env = Map.of("HOME", home.toString(), "PATH", Objects.requireNonNullElse(System.getenv("PATH"),
                 "/usr/bin:/bin"));
         runner = LocalCommandRunner.builder().environment("HOME", home.toString()).build();
-        port = freePort();
+        port = Loopback.freePort();
         webPort = freePair();
         apiPort = webPort + 1;
-        int agentPort = freePort();
+        int agentPort = Loopback.freePort();
         write("""
                 version: 1
                 name: dashboard-e2e
@@ -197,7 +193,7 @@ final class DashboardFleet implements AutoCloseable {
             manager.setEnvironment(Map.of("PORT", Integer.toString(service.getValue())));
             manager.start();
         }
-        await().atMost(Duration.ofSeconds(15)).until(() -> listening(webPort) && listening(apiPort));
+        await().atMost(Duration.ofSeconds(15)).until(() -> Loopback.listening(webPort) && Loopback.listening(apiPort));
     }
 
     long pid(String service) throws IOException {
@@ -257,49 +253,15 @@ final class DashboardFleet implements AutoCloseable {
         assertThat(response.statusCode()).as(path + ": " + response.body()).isBetween(200, 299);
     }
 
-    static boolean listening(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(HOST, port), 500);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     /** A free port whose next one is free too (web and api side by side in one reserved range). */
     private static int freePair() {
         for (int i = 0; i < 50; i++) {
-            int first = freePort();
-            if (first < 65_000 && !listening(first + 1) && !listening(first + 20)) {
+            int first = Loopback.freePort();
+            if (first < 65_000 && !Loopback.listening(first + 1) && !Loopback.listening(first + 20)) {
                 return first;
             }
         }
         throw new IllegalStateException("no two free ports side by side on " + HOST);
-    }
-
-    /** The processes whose command line holds the marker, this JVM and pgrep aside. */
-    private List<Long> pids() {
-        try {
-            Process pgrep = new ProcessBuilder("pgrep", "-f", marker).redirectErrorStream(true).start();
-            String out = new String(pgrep.getInputStream().readAllBytes());
-            pgrep.waitFor(5, TimeUnit.SECONDS);
-            long self = ProcessHandle.current().pid();
-            return out.lines().map(String::strip).filter(l -> l.matches("\\d+")).map(Long::parseLong)
-                    .filter(pid -> pid != self && pid != pgrep.pid()).toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return List.of();
-        }
     }
 
     @Override
@@ -313,9 +275,9 @@ final class DashboardFleet implements AutoCloseable {
             }
         }
         try {
-            await().atMost(Duration.ofSeconds(10)).until(() -> pids().isEmpty());
+            await().atMost(Duration.ofSeconds(10)).until(() -> Loopback.pids(marker).isEmpty());
         } catch (org.awaitility.core.ConditionTimeoutException e) {
-            List<Long> left = pids();
+            List<Long> left = Loopback.pids(marker);
             left.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
             assertThat(left).as("processes of %s left running after the test", marker).isEmpty();
         }
