@@ -69,7 +69,8 @@ final class ApiBench {
         HttpLoad.check(load.run(health, CLIENTS, WARMUP, BROWSER), "/health (warm-up)");
         HttpLoad.Figures f = HttpLoad.check(load.run(fleet, CLIENTS, LOAD, BROWSER), "/api/v1/fleet");
         HttpLoad.Figures h = HttpLoad.check(load.run(health, CLIENTS, LOAD, BROWSER), "/health");
-        HttpLoad.Figures paced = HttpLoad.check(load.run(fleet, CLIENTS, LOAD, SEED_RATE, BROWSER), "/api/v1/fleet (paced)");
+        HttpLoad.Figures paced = HttpLoad.check(load.run(fleet, CLIENTS, LOAD, SEED_RATE, BROWSER),
+                "/api/v1/fleet (paced)");
         return new Result(bytes, gzippedSize(fleet), f, h, paced);
     }
 

@@ -18,7 +18,10 @@ public final class LiveJson {
 
     private LiveJson() {}
 
-    /** An event as the {@code events} topic and the API show it: id, type, ts, machine, service, subject, severity, message, data. */
+    /**
+     * An event as the {@code events} topic and the API show it: id, type, ts, machine, service, subject, severity,
+     * message, data.
+     */
     public static ObjectNode event(FleetEvent event) {
         ObjectNode node = MAPPER.createObjectNode();
         node.put("id", event.id());

@@ -3,6 +3,7 @@ package dev.homefleet.controller.dashboard;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.homefleet.controller.daemon.Loopback;
 import dev.homefleet.controller.state.Health;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -170,7 +171,7 @@ class DashboardEndToEndTest {
         await().atMost(WAIT).until(() -> "up".equals(browser.attribute("service-here-web", "data-health")));
         assertThat(browser.script("return window.notReloaded === true")).isEqualTo(true);
         assertThat(fleet.pid("web")).isPositive().isNotEqualTo(before);
-        assertThat(dev.homefleet.controller.daemon.Loopback.listening(fleet.webPort)).isTrue();
+        assertThat(Loopback.listening(fleet.webPort)).isTrue();
         await().atMost(WAIT).until(() -> !browser.text("incidents").contains("here/web"));
     }
 
