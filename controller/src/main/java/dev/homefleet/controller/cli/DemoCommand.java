@@ -116,7 +116,10 @@ final class DemoCommand implements Callable<Integer> {
             stopped.countDown();
         }, "homefleet-demo-stop");
         Runtime.getRuntime().addShutdownHook(stop);
-        Interrupts.exitOnSigint(INTERRUPTED);
+        if (!Interrupts.exitOnSigint(INTERRUPTED)) {
+            err.println("fleet: SIGINT is ignored in this process (started in the background by a script?), so "
+                    + "Ctrl-C will not stop it; stop it with: kill " + ProcessHandle.current().pid());
+        }
         try {
             demo.start();
         } catch (IOException | RuntimeException e) {
