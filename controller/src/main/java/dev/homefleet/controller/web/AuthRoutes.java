@@ -75,7 +75,10 @@ final class AuthRoutes {
             throw new Refused(HttpStatus.UNAUTHORIZED, "unauthorized", "that is neither the controller's viewer "
                     + "token nor its admin token");
         }
-        auth.limiter().succeeded(address);
+        if (role.get() == Tokens.Role.ADMIN) {
+            // Only the admin token clears the failures: a viewer's sign-in must not reset the count of guesses at it.
+            auth.limiter().succeeded(address);
+        }
         Sessions.Session session = signIn(ctx, role.get());
         if (form) {
             throw new Redirect(next);

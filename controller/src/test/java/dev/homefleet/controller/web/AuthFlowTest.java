@@ -154,6 +154,21 @@ class AuthFlowTest {
     }
 
     @Test
+    void a_viewers_sign_in_does_not_reset_the_count_of_guesses_at_the_admin_token() throws Exception {
+        WebClient web = fromTheLan();
+        for (int round = 0; round < 2; round++) {
+            for (int i = 0; i < 3; i++) {
+                web.post("/login").form("token=guess-" + round + i).send();
+            }
+            if (round == 0) {
+                assertThat(web.post("/login").form("token=" + VIEWER).send().session()).isPresent();
+            }
+        }
+
+        assertThat(web.post("/login").json("{\"token\":\"" + ADMIN + "\"}").send().status()).isEqualTo(429);
+    }
+
+    @Test
     void wrong_bearer_tokens_count_as_failed_sign_ins() throws Exception {
         WebClient web = fromTheLan();
         for (int i = 0; i < 5; i++) {
