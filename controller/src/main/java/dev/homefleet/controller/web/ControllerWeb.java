@@ -121,9 +121,11 @@ public final class ControllerWeb implements AutoCloseable {
                     HttpStatus.forStatus(e.getStatus()), e.getStatus() == 413 ? "too_large" : "bad_request",
                     e.getStatus() == 413 ? "request bodies are limited to 64 KiB" : e.getMessage()));
             config.routes.exception(Exception.class, (e, ctx) -> {
-                log.error("{} {} failed", ctx.method(), abbreviate(ctx.path()), e);
+                // A login link's path is its secret: the log names the route, never the code.
+                String path = ctx.path().startsWith(LoginLinks.PATH) ? AuthRoutes.LINK : abbreviate(ctx.path());
+                log.error("{} {} failed", ctx.method(), path, e);
                 String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-                error(ctx, HttpStatus.INTERNAL_SERVER_ERROR, "internal", ctx.method() + " " + abbreviate(ctx.path())
+                error(ctx, HttpStatus.INTERNAL_SERVER_ERROR, "internal", ctx.method() + " " + path
                         + " failed: " + why + "; the controller's log has the details");
             });
         });
