@@ -69,16 +69,19 @@ public final class FleetApi {
      */
     private void fleet(Context ctx) {
         Rendered r = rendered();
-        ctx.header("ETag", r.etag());
+        String accepts = ctx.header("Accept-Encoding");
+        boolean gzip = accepts != null && accepts.toLowerCase(java.util.Locale.ROOT).contains("gzip");
+        // A strong ETag names one representation: the compressed one has its own.
+        String etag = gzip ? r.etag().substring(0, r.etag().length() - 1) + "-gz\"" : r.etag();
+        ctx.header("ETag", etag);
         ctx.header("Cache-Control", "no-cache");
         ctx.header("Vary", "Accept-Encoding");
-        if (r.etag().equals(ctx.header("If-None-Match"))) {
+        if (etag.equals(ctx.header("If-None-Match"))) {
             ctx.status(HttpStatus.NOT_MODIFIED);
             return;
         }
         ctx.contentType("application/json");
-        String accepts = ctx.header("Accept-Encoding");
-        if (accepts != null && accepts.toLowerCase(java.util.Locale.ROOT).contains("gzip")) {
+        if (gzip) {
             ctx.header("Content-Encoding", "gzip");
             ctx.result(r.gzip());
         } else {
