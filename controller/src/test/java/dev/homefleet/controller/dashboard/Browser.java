@@ -129,10 +129,20 @@ final class Browser implements AutoCloseable {
         return null;
     }
 
-    String text(String id) {
+    /**
+     * The text of an element the page may redraw at any moment; null when it is not there. More than one id names an
+     * element inside another ({@code text("service-x", "description")}), found in one step so that a redraw between
+     * finding the card and finding its part cannot leave a stale reference.
+     */
+    String text(String id, String... inside) {
+        StringBuilder css = new StringBuilder("[data-testid=\"" + id + "\"]");
+        for (String part : inside) {
+            css.append(" [data-testid=\"").append(part).append("\"]");
+        }
+        By by = By.cssSelector(css.toString());
         for (int i = 0; i < 5; i++) {
             try {
-                List<WebElement> found = all(id);
+                List<WebElement> found = driver.findElements(by);
                 return found.isEmpty() ? null : found.get(0).getText();
             } catch (StaleElementReferenceException e) {
                 // redrawn: read the new one

@@ -110,8 +110,7 @@ class DashboardEndToEndTest {
             await().atMost(WAIT).until(() -> "up".equals(viewer.attribute("service-here-web", "data-health")));
             assertThat(viewer.text("service-here-web")).contains("port :" + fleet.webPort, "process", "Logs")
                     .doesNotContain("Restart");
-            assertThat(viewer.driver.findElement(Browser.testId("service-here-web"))
-                    .findElement(Browser.testId("description")).getText())
+            assertThat(viewer.text("service-here-web", "description"))
                     .isEqualTo("the <b>public</b> site & its <img src=x onerror=alert(1)> API");
             assertThat(viewer.script("return document.querySelectorAll('[data-testid^=restart-]').length"))
                     .isEqualTo(0L);

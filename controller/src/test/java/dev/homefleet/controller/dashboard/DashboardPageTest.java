@@ -89,8 +89,7 @@ class DashboardPageTest {
         openLive();
         browser.view("services");
 
-        String description = browser.driver.findElement(Browser.testId("service-macbook-crabwalk"))
-                .findElement(Browser.testId("description")).getText();
+        String description = browser.text("service-macbook-crabwalk", "description");
         assertThat(description).isEqualTo(
                 "Crabwalk <b>community</b> monitoring dashboard & <img src=x onerror=alert(1)>");
         assertThat(browser.script("return document.querySelectorAll('main b:not(.facts b), img[src=x]').length"))
