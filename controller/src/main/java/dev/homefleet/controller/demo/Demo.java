@@ -7,6 +7,7 @@ import dev.homefleet.core.config.FleetConfig;
 import dev.homefleet.core.config.MachineSpec;
 import dev.homefleet.core.config.Paths;
 import dev.homefleet.core.config.ReachSpec;
+import dev.homefleet.core.config.Secret;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -43,6 +44,8 @@ public final class Demo implements AutoCloseable {
     /** Where the demo's Java and jar reach the fleet file's service commands. */
     public static final String ENV_JAVA = "HOMEFLEET_DEMO_JAVA";
     public static final String ENV_CLASSPATH = "HOMEFLEET_DEMO_CLASSPATH";
+    /** Where the demo's stand-in for Telegram listens: the fleet file's alerts.telegram.api_url. */
+    public static final String ENV_TELEGRAM = "HOMEFLEET_DEMO_TELEGRAM";
     static final String AGENT_MAIN = "dev.homefleet.agent.AgentMain";
     static final Duration AGENT_START = Duration.ofSeconds(60);
     static final Duration RELOAD_QUIET = Duration.ofMillis(500);
@@ -62,6 +65,7 @@ public final class Demo implements AutoCloseable {
     private final Map<String, ChildJvm> agents = new LinkedHashMap<>();
     private DemoFleetFile.Copy fleet;
     private DemoServices services;
+    private DemoTelegram telegram;
     private ControllerDaemon daemon;
     private Path controllerSocket;
     private volatile boolean stopping;
@@ -114,6 +118,8 @@ public final class Demo implements AutoCloseable {
         base.remove("HOMEFLEET_CONFIG");
         base.put(ENV_JAVA, ChildJvm.java().toString());
         base.put(ENV_CLASSPATH, ChildJvm.classPath());
+        telegram = DemoTelegram.start(narrator::telegram);
+        base.put(ENV_TELEGRAM, telegram.url());
         fleet = DemoFleetFile.withFreePorts(settings.fleetFile(), base);
         FleetConfig config = fleet.config();
         Path file = directory.resolve("fleet.yaml");
@@ -126,6 +132,7 @@ public final class Demo implements AutoCloseable {
         say("starting the demo fleet " + config.name() + " in " + directory + ": " + homes.size() + " machines, "
                 + config.serviceCount() + " services, " + config.failover().size() + " failover pair(s)");
         String adminToken = writeAdminToken();
+        writeBotToken();
         startMachines(file, base);
         unlessStopping();
         startController(file, base, adminToken);
@@ -184,26 +191,38 @@ public final class Demo implements AutoCloseable {
 
     /**
      * A new admin token for the controller, written where the demo fleet's controller.tokens.admin says when that is
-     * a file (mode 0600), in every machine's home: the controller reads it there, the standby's agent sends it with
-     * its failover events. On 127.0.0.1 nobody needs it; it is what `fleet login-link` signs a browser in with.
+     * a file: the controller reads it there, the standby's agent sends it with its failover events. On 127.0.0.1
+     * nobody needs it; it is what `fleet login-link` signs a browser in with.
      */
     private String writeAdminToken() throws IOException {
         byte[] random = new byte[24];
         new SecureRandom().nextBytes(random);
         String adminToken = HexFormat.of().formatHex(random);
         var tokens = fleet.config().controller().tokens();
-        String reference = tokens == null || tokens.admin() == null ? "" : tokens.admin().toString();
-        if (reference.startsWith("file:")) {
-            for (Path home : homes.values()) {
-                Path file = Paths.expandHome(reference.substring("file:".length()), home);
-                Files.createDirectories(file.getParent());
-                Files.deleteIfExists(file);
-                Files.createFile(file, PosixFilePermissions.asFileAttribute(
-                        PosixFilePermissions.fromString("rw-------")));
-                Files.writeString(file, adminToken + "\n");
-            }
-        }
+        writeSecret(tokens == null ? null : tokens.admin(), adminToken);
         return adminToken;
+    }
+
+    /** The stand-in Telegram's bot token, where alerts.telegram.bot_token says when that is a file. */
+    private void writeBotToken() throws IOException {
+        var alerts = fleet.config().alerts();
+        writeSecret(alerts == null || alerts.telegram() == null ? null : alerts.telegram().botToken(),
+                telegram.token());
+    }
+
+    /** {@code value} in every machine's home, at the file {@code reference} names (mode 0600); nothing otherwise. */
+    private void writeSecret(Secret reference, String value) throws IOException {
+        String text = reference == null ? "" : reference.toString();
+        if (!text.startsWith("file:")) {
+            return;
+        }
+        for (Path home : homes.values()) {
+            Path file = Paths.expandHome(text.substring("file:".length()), home);
+            Files.createDirectories(file.getParent());
+            Files.deleteIfExists(file);
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(file, value + "\n");
+        }
     }
 
     private void unlessStopping() throws InterruptedException {
@@ -278,6 +297,9 @@ public final class Demo implements AutoCloseable {
                 .forEach(CompletableFuture::join);
         if (daemon != null) {
             daemon.close();
+        }
+        if (telegram != null) {
+            telegram.close();
         }
         List<String> problems = new ArrayList<>();
         if (services != null) {

@@ -22,6 +22,9 @@ final class Narrator {
     private static final int WIDTH = 18;
     /** The dashboard has room for the whole message; a terminal line does not. */
     static final int MAX_MESSAGE = 200;
+    /** What a Telegram message is told as, where an event's type would be. */
+    static final String TELEGRAM = "telegram";
+    static final int MAX_TELEGRAM_LINES = 6;
 
     private final PrintWriter out;
     private final ZoneId zone;
@@ -60,6 +63,30 @@ final class Narrator {
     /** A line of the demo's own, e.g. what the outage scenario does next. */
     synchronized void say(Instant at, String line) {
         out.println(TIME.format(at.atZone(zone)) + "  " + line);
+        out.flush();
+    }
+
+    /**
+     * A Telegram message the fleet sent (to the demo's stand-in for Telegram): its first line after the time, the
+     * others under it, as many as a phone's notification would show.
+     */
+    synchronized void telegram(Instant at, String text) {
+        if (silent) {
+            return;
+        }
+        List<String> lines = text.strip().lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+        String indent = " ".repeat(TIME.format(at.atZone(zone)).length() + 2 + WIDTH);
+        StringBuilder told = new StringBuilder(TIME.format(at.atZone(zone))).append("  ").append(TELEGRAM)
+                .append(" ".repeat(WIDTH - TELEGRAM.length()));
+        for (int i = 0; i < Math.min(lines.size(), MAX_TELEGRAM_LINES); i++) {
+            String line = lines.get(i);
+            told.append(i == 0 ? "" : "\n" + indent)
+                    .append(line.length() <= MAX_MESSAGE ? line : line.substring(0, MAX_MESSAGE - 1) + "…");
+        }
+        if (lines.size() > MAX_TELEGRAM_LINES) {
+            told.append("\n").append(indent).append("… ").append(lines.size() - MAX_TELEGRAM_LINES).append(" more lines");
+        }
+        out.println(told);
         out.flush();
     }
 

@@ -83,6 +83,11 @@ class DemoProcessTest {
                 .containsSubsequence("failover.takeover", "failover.yield");
         assertThat(String.join("\n", lines)).contains("service.down", "service.restarted", "service.gave-up",
                 "failover.takeover", "failover.yield", ">>> the outage is over");
+        await("the alerts a phone would get, told in the terminal").atMost(Duration.ofSeconds(30))
+                .until(() -> lines.stream().filter(line -> line.contains("  telegram  ")).map(String::strip)
+                        .toList(), told -> told.stream().anyMatch(l -> l.endsWith("macbook/gateway is down"))
+                        && told.stream().anyMatch(l -> l.endsWith("gateway failed over to the standby"))
+                        && told.stream().anyMatch(l -> l.contains("gateway is back on the primary")));
         recordProcesses(demo); // the ones the healer and the watchdog started since
 
         stop(demo, "INT", 130);

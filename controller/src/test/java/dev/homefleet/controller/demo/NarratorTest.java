@@ -61,6 +61,29 @@ class NarratorTest {
         assertThat(text.toString()).endsWith("12:00:03  the demo stopped\n");
     }
 
+    @Test
+    void a_telegram_message_is_told_under_the_events_column_as_many_lines_as_a_notification_shows() {
+        StringWriter text = new StringWriter();
+        Narrator narrator = new Narrator(new PrintWriter(text), ZoneOffset.UTC);
+
+        narrator.telegram(AT, "🔴 macbook/gateway is down\nconnection refused\n\nport 18789");
+        narrator.telegram(AT, "a\nb\nc\nd\ne\nf\ng\nh");
+        narrator.silence();
+        narrator.telegram(AT, "not told once the demo stops");
+
+        assertThat(text.toString().lines()).containsExactly(
+                "12:00:03  telegram          🔴 macbook/gateway is down",
+                "                            connection refused",
+                "                            port 18789",
+                "12:00:03  telegram          a",
+                "                            b",
+                "                            c",
+                "                            d",
+                "                            e",
+                "                            f",
+                "                            … 2 more lines");
+    }
+
     private static FleetEvent down(String machine, String service) {
         return FleetEvent.of(EventType.SERVICE_DOWN).at(AT).service(machine, service)
                 .message(machine + "/" + service + " is down: connection refused").build();
