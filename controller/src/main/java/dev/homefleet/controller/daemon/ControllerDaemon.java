@@ -250,6 +250,7 @@ public final class ControllerDaemon implements AutoCloseable {
                 state);
         hub = new LiveHub(state, bus, snapshot -> FleetDocument.of(snapshot, config),
                 (machine, service, lines) -> Logs.tail(config, reach, managers, machine, service, lines));
+        webAuth.onSignOut(hub::signedOut); // a page elsewhere on the same sign-in stops streaming at logout
         FleetMetrics metrics = new FleetMetrics(state, bus,
                 () -> telegram.map(notifier -> (long) notifier.outbox().size()).orElse(0L), clock);
         web = new ControllerWeb(options.host(), options.port(), config.controller().checkinPort(), webAuth,

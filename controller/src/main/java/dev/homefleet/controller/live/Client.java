@@ -29,6 +29,8 @@ final class Client {
     static final int IN_FLIGHT = 32;
 
     final String id;
+    /** The sign-in (session) that opened this socket, when a session cookie did; null for a token or this machine. */
+    final String owner;
     /** Where the client connects from, for the log (the session forgets it once closed). */
     final String remote;
     final Set<String> topics = ConcurrentHashMap.newKeySet();
@@ -49,13 +51,15 @@ final class Client {
     private final Callback sent = Callback.from(this::sent, this::failed);
 
     /**
+     * @param owner  the session that opened the socket, if a session did
      * @param sender runs the drains; each client has at most one task waiting in it
      * @param linger how long a message waits for others to go out with it in one write
      * @param broken told once when a send fails: the connection is gone
      */
-    Client(String id, Session session, int capacity, ScheduledExecutorService sender, Duration linger,
+    Client(String id, String owner, Session session, int capacity, ScheduledExecutorService sender, Duration linger,
             BiConsumer<Client, Throwable> broken) {
         this.id = id;
+        this.owner = owner;
         this.remote = String.valueOf(session.getRemoteSocketAddress());
         this.sender = sender;
         this.lingerMicros = linger.toNanos() / 1000;

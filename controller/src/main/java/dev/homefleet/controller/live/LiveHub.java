@@ -41,6 +41,13 @@ public final class LiveHub implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LiveHub.class);
 
     public static final String PATH = "/ws";
+    /**
+     * The upgrade request's attribute that says which sign-in opens the socket (set by the web server's check before
+     * the upgrade), so that {@link #signedOut} can close it.
+     */
+    public static final String OWNER = "homefleet.live.owner";
+    /** The close code of a socket whose sign-in ended (4000-4999 are the application's). */
+    public static final int SIGNED_OUT = 4401;
     /** A close that does not get through (the client stopped reading) is cut after this long. */
     private static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
     private static final long MAX_INCOMING_CHARS = 64 * 1024;
@@ -156,6 +163,26 @@ public final class LiveHub implements AutoCloseable {
         });
     }
 
+    /**
+     * Closes the sockets a sign-in opened, when it ends (logout): a page elsewhere with the same session reconnects,
+     * is refused, and goes to the login page, rather than streaming on until it reconnects by itself.
+     *
+     * @param owner what the upgrade request's {@link #OWNER} attribute was
+     * @return how many sockets were closed
+     */
+    public int signedOut(String owner) {
+        int closed = 0;
+        for (Client client : clients.values()) {
+            if (owner != null && owner.equals(client.owner) && client.close(SIGNED_OUT, "signed out")) {
+                clients.remove(client.id, client);
+                forget(client);
+                schedule(client::disconnect, CLOSE_GRACE.toMillis());
+                closed++;
+            }
+        }
+        return closed;
+    }
+
     /** How many clients are connected. */
     public int clients() {
         return clients.size();
@@ -171,7 +198,9 @@ public final class LiveHub implements AutoCloseable {
         ctx.session.setIdleTimeout(settings.idleTimeout());
         ctx.session.setMaxTextMessageSize(MAX_INCOMING_CHARS);
         ctx.enableAutomaticPings(settings.ping().toMillis(), TimeUnit.MILLISECONDS);
-        Client client = new Client(ctx.sessionId(), ctx.session, settings.queueCapacity(), senders,
+        Object owner = ctx.attribute(OWNER);
+        Client client = new Client(ctx.sessionId(), owner == null ? null : owner.toString(), ctx.session,
+                settings.queueCapacity(), senders,
                 settings.linger(), this::broken);
         clients.put(client.id, client);
         synchronized (this) {

@@ -88,7 +88,7 @@ final class AuthRoutes {
     }
 
     private void logout(Context ctx) {
-        auth.sessions().drop(ctx.cookie(Cookies.SESSION));
+        auth.signOut(ctx.cookie(Cookies.SESSION));
         Cookies.clear(ctx);
         throw new Redirect(LOGIN);
     }

@@ -2,6 +2,7 @@ package dev.homefleet.controller.web;
 
 import dev.homefleet.controller.checkin.CheckinRoutes;
 import dev.homefleet.controller.failover.FailoverEventRoutes;
+import dev.homefleet.controller.live.LiveHub;
 import dev.homefleet.controller.web.ControllerWeb.Refused;
 import dev.homefleet.core.auth.BearerToken;
 import dev.homefleet.core.config.Binds;
@@ -97,6 +98,9 @@ final class Gate {
                     + "Authorization: Bearer TOKEN with the controller's viewer or admin token");
         });
         ctx.attribute(ATTRIBUTE, principal);
+        if (principal.via() == Principal.Via.SESSION) {
+            ctx.attribute(LiveHub.OWNER, WebAuth.owner(principal.sessionId()));
+        }
     }
 
     /** Who sent the request, once {@link #before} let it through; null for the open routes. */

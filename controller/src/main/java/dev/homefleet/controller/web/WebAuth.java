@@ -2,6 +2,9 @@ package dev.homefleet.controller.web;
 
 import dev.homefleet.controller.store.Store;
 import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * Everything the controller's web server needs to tell who is asking: the tokens, the sessions they are turned into,
@@ -16,6 +19,7 @@ public final class WebAuth {
     private final Clock clock;
     /** The CSRF token of requests from this machine that carry no token (they have no session). */
     private final String localCsrf = Secrets.random();
+    private final List<Consumer<String>> signOutListeners = new CopyOnWriteArrayList<>();
 
     public WebAuth(Tokens tokens, Sessions sessions, LoginLinks links, LoginLimiter limiter, Clock clock) {
         this.tokens = tokens;
@@ -56,6 +60,28 @@ public final class WebAuth {
 
     Clock clock() {
         return clock;
+    }
+
+    /**
+     * Tells {@code listener} of each sign-out, with the {@link #owner} of the session that ended (the live hub closes
+     * the sockets it opened).
+     */
+    public void onSignOut(Consumer<String> listener) {
+        signOutListeners.add(listener);
+    }
+
+    /** Ends the session with this cookie value, and tells the listeners. */
+    void signOut(String sessionId) {
+        sessions.drop(sessionId);
+        if (sessionId != null && !sessionId.isEmpty()) {
+            String owner = owner(sessionId);
+            signOutListeners.forEach(listener -> listener.accept(owner));
+        }
+    }
+
+    /** How a session is named outside the web server: a hash of its cookie, which is a secret. */
+    static String owner(String sessionId) {
+        return "session:" + Secrets.hash(sessionId);
     }
 
     String localCsrf() {

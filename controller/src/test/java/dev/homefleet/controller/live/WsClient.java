@@ -17,7 +17,7 @@ import okhttp3.WebSocket;
 import okhttp3.WebSocketListener;
 
 /** A dashboard-like WebSocket client (OkHttp): reads every message as it comes and keeps them in order. */
-final class WsClient implements AutoCloseable {
+public final class WsClient implements AutoCloseable {
 
     static final Duration WAIT = Duration.ofSeconds(10);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -25,13 +25,18 @@ final class WsClient implements AutoCloseable {
     /** Every message in order of arrival; a test takes them one by one, by type or in order. */
     private final List<JsonNode> all = new ArrayList<>();
     private final BitSet taken = new BitSet();
-    volatile Integer closeCode;
-    volatile String closeReason;
+    public volatile Integer closeCode;
+    public volatile String closeReason;
     volatile Throwable failure;
     private final WebSocket socket;
 
     WsClient(OkHttpClient http, String url) {
-        this.socket = http.newWebSocket(new Request.Builder().url(url).build(), new WebSocketListener() {
+        this(http, new Request.Builder().url(url).build());
+    }
+
+    /** A WebSocket opened with this request (its headers: a session cookie, a Host). */
+    public WsClient(OkHttpClient http, Request request) {
+        this.socket = http.newWebSocket(request, new WebSocketListener() {
             @Override
             public void onMessage(WebSocket webSocket, String text) {
                 try {
@@ -65,7 +70,7 @@ final class WsClient implements AutoCloseable {
     }
 
     /** The first message of a type not taken yet; the others stay for later. */
-    JsonNode next(String type) {
+    public JsonNode next(String type) {
         return take(node -> node.path("type").asText().equals(type), type + " message");
     }
 
@@ -97,12 +102,12 @@ final class WsClient implements AutoCloseable {
         return List.copyOf(all);
     }
 
-    void send(String text) {
+    public void send(String text) {
         socket.send(text);
     }
 
     /** Subscribes and returns the server's answer. */
-    JsonNode subscribe(String... topics) {
+    public JsonNode subscribe(String... topics) {
         send("{\"type\":\"subscribe\",\"topics\":" + list(topics) + "}");
         return next("subscribed");
     }
