@@ -50,12 +50,7 @@ class ApiRoutesTest {
     @BeforeAll
     void start() throws Exception {
         fleet = new LocalFleet(dir);
-        fleet.write(LocalFleet.head() + """
-                      web:
-                        manager:
-                          type: process
-                          command: [sh, -c, "exec sleep 600 # %s"]
-                """.formatted(fleet.marker) + LocalFleet.QUIET_JOBS);
+        fleet.writeOneIdleService();
         fleet.start(new Tokens(ADMIN, VIEWER));
         remote = WebClient.remote(fleet.daemon().url());
         local = new WebClient(fleet.daemon().url());

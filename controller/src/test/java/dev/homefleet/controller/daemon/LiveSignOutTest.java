@@ -60,12 +60,7 @@ class LiveSignOutTest {
     @Test
     void logout_closes_that_sign_ins_sockets_and_no_others() throws Exception {
         fleet = new LocalFleet(dir);
-        fleet.write(LocalFleet.head() + """
-                      web:
-                        manager:
-                          type: process
-                          command: [sh, -c, "exec sleep 600 # %s"]
-                """.formatted(fleet.marker) + LocalFleet.QUIET_JOBS);
+        fleet.writeOneIdleService();
         fleet.start(new Tokens(ADMIN, VIEWER));
         phone = WebClient.remote(fleet.daemon().url());
         String mine = phone.post("/login").form("token=" + VIEWER).send().session().orElseThrow();

@@ -113,6 +113,16 @@ final class LocalFleet implements AutoCloseable {
                 """;
     }
 
+    /** One machine with one service, {@code web}, a process that only sleeps; the jobs quiet. */
+    void writeOneIdleService() {
+        write(head() + """
+                      web:
+                        manager:
+                          type: process
+                          command: [sh, -c, "exec sleep 600 # %s"]
+                """.formatted(marker) + QUIET_JOBS);
+    }
+
     void write(String yaml) {
         try {
             Path temp = file.resolveSibling("fleet.yaml.tmp");
