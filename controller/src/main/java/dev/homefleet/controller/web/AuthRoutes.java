@@ -54,7 +54,7 @@ final class AuthRoutes {
      */
     private void login(Context ctx) {
         boolean form = isForm(ctx);
-        String address = ctx.req().getRemoteAddr();
+        String address = Forwarded.clientAddress(ctx);
         String next = form ? safeNext(ctx.formParam("next")) : "/";
         String back = "/".equals(next) ? "" : "&next=" + URLEncoder.encode(next, StandardCharsets.UTF_8);
         try {
@@ -110,7 +110,7 @@ final class AuthRoutes {
     }
 
     private void useLink(Context ctx) {
-        String address = ctx.req().getRemoteAddr();
+        String address = Forwarded.clientAddress(ctx);
         try {
             gate.refuseWhileLimited(ctx, address);
         } catch (Refused e) {
@@ -126,7 +126,7 @@ final class AuthRoutes {
     }
 
     private void invalidLink(Context ctx) {
-        String address = ctx.req().getRemoteAddr();
+        String address = Forwarded.clientAddress(ctx);
         try {
             gate.refuseWhileLimited(ctx, address);
         } catch (Refused e) {

@@ -5,8 +5,8 @@ import java.time.Duration;
 
 /**
  * The session cookie: {@code HttpOnly} (no script reads it), {@code SameSite=Strict} (no other site's page sends it),
- * {@code Path=/}, and {@code Secure} when the request came over HTTPS (a plain-HTTP Tailscale address would never
- * get a Secure cookie back).
+ * {@code Path=/}, and {@code Secure} when the browser's request was HTTPS, to this server or to a proxy on this machine
+ * such as {@code tailscale serve} (a plain-HTTP Tailscale address would never get a Secure cookie back).
  */
 final class Cookies {
     static final String SESSION = "homefleet_session";
@@ -15,7 +15,7 @@ final class Cookies {
 
     static void set(Context ctx, String value, Duration maxAge) {
         ctx.res().addHeader("Set-Cookie", SESSION + "=" + value + "; Path=/; Max-Age=" + maxAge.toSeconds()
-                + "; HttpOnly; SameSite=Strict" + (ctx.req().isSecure() ? "; Secure" : ""));
+                + "; HttpOnly; SameSite=Strict" + (Forwarded.https(ctx) ? "; Secure" : ""));
     }
 
     static void clear(Context ctx) {

@@ -115,7 +115,7 @@ final class Gate {
     Optional<Principal> identify(Context ctx) {
         String authorization = ctx.header("Authorization");
         if (BearerToken.fromHeader(authorization).isPresent()) {
-            String address = ctx.req().getRemoteAddr();
+            String address = Forwarded.clientAddress(ctx);
             refuseWhileLimited(ctx, address);
             Optional<Tokens.Role> role = auth.tokens().roleOf(authorization);
             if (role.isEmpty()) {

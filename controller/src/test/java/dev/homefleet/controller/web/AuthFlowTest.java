@@ -154,6 +154,40 @@ class AuthFlowTest {
     }
 
     @Test
+    void behind_a_proxy_on_this_machine_failed_sign_ins_count_per_forwarded_address() throws Exception {
+        WebClient web = fromTheLan(); // tailscale serve connects from 127.0.0.1 and names the phone in X-Forwarded-For
+        for (int i = 0; i < 5; i++) {
+            assertThat(web.post("/login").header("X-Forwarded-For", "100.101.5.7").form("token=guess-" + i).send()
+                    .location()).startsWith("/login?error=invalid");
+        }
+
+        WebClient.Answer guesser = web.post("/login").header("X-Forwarded-For", "100.101.5.7")
+                .json("{\"token\":\"" + ADMIN + "\"}").send();
+        WebClient.Answer phone = web.post("/login").header("X-Forwarded-For", "203.0.113.9, 100.125.165.107")
+                .json("{\"token\":\"" + ADMIN + "\"}").send();
+
+        assertThat(guesser.status()).isEqualTo(429);
+        assertThat(guesser.message()).contains("from 100.101.5.7");
+        assertThat(phone.status()).as("another phone behind the same proxy").isEqualTo(200);
+        assertThat(web.post("/login").header("X-Forwarded-For", "100.101.5.7, not-an-address")
+                .json("{\"token\":\"" + ADMIN + "\"}").send().status())
+                .as("a last entry that is no address counts as the proxy's own").isEqualTo(200);
+    }
+
+    @Test
+    void the_cookie_is_secure_when_a_proxy_on_this_machine_ended_https_and_says_so() throws Exception {
+        WebClient web = fromTheLan();
+
+        WebClient.Answer https = web.post("/login").header("X-Forwarded-Proto", "https").form("token=" + ADMIN).send();
+        WebClient.Answer http = web.post("/login").header("X-Forwarded-Proto", "http").form("token=" + ADMIN).send();
+
+        assertThat(https.setCookie()).get().asString().endsWith("; HttpOnly; SameSite=Strict; Secure");
+        assertThat(http.setCookie()).get().asString().endsWith("; HttpOnly; SameSite=Strict");
+        assertThat(web.post("/logout").header("X-Forwarded-Proto", "https").cookie(https.session().orElseThrow())
+                .send().setCookie()).get().asString().endsWith("; Secure");
+    }
+
+    @Test
     void a_viewers_sign_in_does_not_reset_the_count_of_guesses_at_the_admin_token() throws Exception {
         WebClient web = fromTheLan();
         for (int round = 0; round < 2; round++) {

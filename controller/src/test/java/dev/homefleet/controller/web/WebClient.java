@@ -189,6 +189,11 @@ public final class WebClient implements AutoCloseable {
         public String code() {
             return json().at("/error/code").asText();
         }
+
+        /** The error envelope's message. */
+        public String message() {
+            return json().at("/error/message").asText();
+        }
     }
 
     @Override
