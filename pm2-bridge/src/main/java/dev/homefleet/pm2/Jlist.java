@@ -93,7 +93,26 @@ public final class Jlist {
                 monit.path("cpu").asDouble(0),
                 monit.path("memory").asLong(0),
                 exit.isNumber() ? exit.asInt() : null,
-                variables);
+                variables,
+                launch(env));
+    }
+
+    /** pm2 keeps {@code args} as an array (a string when an ecosystem file gave one: split as pm2 splits it). */
+    private static Pm2Process.Launch launch(JsonNode env) {
+        JsonNode args = env.path("args");
+        List<String> list = new ArrayList<>();
+        if (args.isArray()) {
+            args.forEach(arg -> list.add(arg.asText()));
+        } else if (args.isTextual() && !args.asText().isBlank()) {
+            list.addAll(List.of(args.asText().strip().split("\\s+")));
+        }
+        return new Pm2Process.Launch(text(env, "pm_exec_path"), list, text(env, "pm_cwd"),
+                text(env, "exec_interpreter"));
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.path(field);
+        return value.isTextual() && !value.asText().isBlank() ? value.asText() : null;
     }
 
     private static String excerpt(String text) {

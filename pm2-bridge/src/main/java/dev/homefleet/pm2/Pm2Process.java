@@ -4,6 +4,7 @@ import dev.homefleet.core.service.ServiceState;
 import dev.homefleet.core.service.ServiceState.State;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -15,12 +16,31 @@ import java.util.Map;
  * @param exitCode   how its last run ended ({@code pm2_env.exit_code}), or null when it has not ended yet
  * @param env        the environment pm2 gives the process ({@code pm2_env.env}): the ecosystem's env on top of the
  *                   environment of the pm2 command that started it
+ * @param launch     how pm2 starts it: what an ecosystem entry for it would say
  */
 public record Pm2Process(String name, int pmId, int pid, String status, int restarts, Instant startedAt,
-        double cpuPercent, long memoryBytes, Integer exitCode, Map<String, String> env) {
+        double cpuPercent, long memoryBytes, Integer exitCode, Map<String, String> env, Launch launch) {
 
     public Pm2Process {
         env = Map.copyOf(env);
+        launch = launch == null ? Launch.UNKNOWN : launch;
+    }
+
+    /**
+     * How pm2 starts the process, as {@code pm2 jlist} tells it.
+     *
+     * @param script      {@code pm2_env.pm_exec_path}: the script or program, an absolute path; null when not told
+     * @param args        {@code pm2_env.args}: its arguments
+     * @param cwd         {@code pm2_env.pm_cwd}: the directory it runs in; null when not told
+     * @param interpreter {@code pm2_env.exec_interpreter}: {@code node}, {@code python3}, {@code none} (the script is
+     *                    a program); null when not told
+     */
+    public record Launch(String script, List<String> args, String cwd, String interpreter) {
+        public static final Launch UNKNOWN = new Launch(null, List.of(), null, null);
+
+        public Launch {
+            args = args == null ? List.of() : List.copyOf(args);
+        }
     }
 
     /** What this process is as a {@link ServiceState}, its uptime counted up to {@code now}. */

@@ -40,6 +40,8 @@ class JlistTest {
         assertThat(state.memoryBytes()).isEqualTo(50_581_504L);
         assertThat(state.lastExitStatus()).isNull();
         assertThat(state.detail()).isEqualTo("online");
+        assertThat(web.launch()).isEqualTo(new Pm2Process.Launch("/tmp/hfcap/server.js", List.of(), "/tmp/hfcap",
+                "node"));
     }
 
     @Test

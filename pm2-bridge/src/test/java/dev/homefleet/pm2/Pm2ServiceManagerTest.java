@@ -143,6 +143,20 @@ class Pm2ServiceManagerTest {
     }
 
     @Test
+    void pm2s_process_list_tells_the_script_args_and_cwd_the_ecosystem_file_gave() throws Exception {
+        String script = apps.resolve("server.js").toString();
+        ServiceSpec web = service("web-launch", pm2("web-launch", script, List.of("--greeting", "hi there"),
+                apps.toString(), null, Map.of()), RealPm2.freePort());
+        running(web);
+
+        Pm2Process listed = new Pm2Cli(pm2.runner, pm2.pm2, Duration.ofSeconds(30)).jlist().stream()
+                .filter(p -> p.name().equals("web-launch")).findFirst().orElseThrow();
+
+        assertThat(listed.launch()).isEqualTo(new Pm2Process.Launch(script, List.of("--greeting", "hi there"),
+                apps.toString(), "node"));
+    }
+
+    @Test
     void restart_counts_and_gives_the_app_a_new_pid() throws Exception {
         ServiceSpec web = server("web-restart", Map.of());
         Pm2ServiceManager manager = running(web);

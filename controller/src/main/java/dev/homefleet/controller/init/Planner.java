@@ -220,14 +220,31 @@ final class Planner {
 
     private PlannedService pm2App(Pm2Process app, List<Listener> listeners) {
         List<String> comments = new ArrayList<>();
-        comments.add("add script, cwd and env (PORT comes from port) for fleet pm2 ecosystem to write its entry");
+        Pm2Process.Launch launch = app.launch();
+        Map<String, Object> manager = managerOf("pm2", "name", app.name());
+        if (launch.script() != null) {
+            manager.put("script", launch.script());
+            if (!launch.args().isEmpty()) {
+                manager.put("args", Redaction.argv(launch.args()));
+            }
+            if (launch.cwd() != null) {
+                manager.put("cwd", launch.cwd());
+            }
+            if (launch.interpreter() != null && !launch.interpreter().equals("node")) {
+                manager.put("interpreter", launch.interpreter());
+            }
+            comments.add("script, args and cwd as pm2 runs it now; add the env it needs (PORT comes from port) for "
+                    + "fleet pm2 ecosystem to write its entry");
+        } else {
+            comments.add("add script, cwd and env (PORT comes from port) for fleet pm2 ecosystem to write its entry");
+        }
         String port = app.env().get("PORT");
         if (listeners.isEmpty() && port != null) {
             comments.add("its env has PORT=" + port + ", but nothing of it listened when fleet init looked (pm2 "
                     + "status: " + app.status() + "); add port: " + port + " once it runs");
         }
         return service(Names.sanitize(app.name(), "pm2-app"), "pm2 app " + app.name(),
-                managerOf("pm2", "name", app.name()), listeners, Map.of("manager", true), comments, true);
+                manager, listeners, Map.of("manager", true), comments, true);
     }
 
     private PlannedService unmanaged(List<Listener> listeners) {

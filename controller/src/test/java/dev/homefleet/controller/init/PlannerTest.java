@@ -62,8 +62,12 @@ class PlannerTest {
         }
 
         Found pm2(String name, int pid, Map<String, String> env) {
+            return pm2(name, pid, env, Pm2Process.Launch.UNKNOWN);
+        }
+
+        Found pm2(String name, int pid, Map<String, String> env, Pm2Process.Launch launch) {
             pm2.add(new Pm2Process(name, pm2.size(), pid, pid > 0 ? "online" : "stopped", 0, Instant.EPOCH, 0, 0,
-                    null, env));
+                    null, env, launch));
             return this;
         }
 
@@ -166,6 +170,29 @@ class PlannerTest {
         assertThat(plan.services().get(1).comments()).anySatisfy(c -> assertThat(c)
                 .startsWith("its env has PORT=3100, but nothing of it listened"));
         assertThat(plan.review()).isEmpty();
+    }
+
+    @Test
+    void a_pm2_app_is_written_with_the_script_args_and_cwd_pm2_runs_it_with_secrets_left_out() {
+        StarterPlan plan = new Found()
+                .pm2("aphos-server", 100, Map.of("PORT", "2567"), new Pm2Process.Launch(
+                        "/Users/felipe/aphos/server/dist/index.js", List.of("--mode", "prod", "--api-key=s3cret"),
+                        "/Users/felipe/aphos/server", "node"))
+                .pm2("scraper", 0, Map.of(), new Pm2Process.Launch("/Users/felipe/bin/scrape.py", List.of(),
+                        "/Users/felipe/bin", "python3"))
+                .listens(2567, "0.0.0.0", 100, "node", "/usr/bin/node", "dist/index.js")
+                .plan();
+
+        Map<String, ServiceSpec> services = valid(plan);
+        ManagerSpec aphos = services.get("aphos-server").manager();
+        assertThat(aphos.script()).isEqualTo("/Users/felipe/aphos/server/dist/index.js");
+        assertThat(aphos.args()).containsExactly("--mode", "prod", "--api-key=<redacted>");
+        assertThat(aphos.cwd()).isEqualTo("/Users/felipe/aphos/server");
+        assertThat(aphos.interpreter()).as("node is pm2's own default").isNull();
+        assertThat(services.get("scraper").manager().interpreter()).isEqualTo("python3");
+        assertThat(plan.services().get(0).comments()).anySatisfy(c -> assertThat(c)
+                .startsWith("script, args and cwd as pm2 runs it now"));
+        assertThat(StarterFile.render(plan, Instant.EPOCH)).doesNotContain("s3cret");
     }
 
     @Test
