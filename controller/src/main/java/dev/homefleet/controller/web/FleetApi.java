@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.homefleet.controller.events.EventType;
 import dev.homefleet.controller.events.FleetEvent;
 import dev.homefleet.controller.state.FleetState;
-import dev.homefleet.controller.store.Sample;
 import dev.homefleet.controller.store.Store;
 import dev.homefleet.core.config.FleetConfig;
 import dev.homefleet.core.config.MachineSpec;
@@ -127,17 +126,9 @@ public final class FleetApi {
         FleetConfig fleet = config.get();
         MachineSpec spec = machineSpec(fleet, ctx.pathParam("machine"));
         Map<String, Object> machine = FleetDocument.machine(spec, state.get().machines().get(spec.name()));
-        List<Map<String, Object>> samples = new ArrayList<>();
-        for (Sample sample : store.samples(spec.name(), clock.instant().minus(SAMPLE_WINDOW))) {
-            Map<String, Object> point = new LinkedHashMap<>();
-            point.put("at", sample.at());
-            point.put("cpu_percent", sample.cpuPercent());
-            point.put("memory_percent", sample.memoryPercent());
-            point.put("swap_percent", sample.swapPercent());
-            point.put("disk_percent", sample.diskPercent());
-            samples.add(point);
-        }
-        machine.put("samples", samples);
+        Instant now = clock.instant();
+        Instant from = now.minus(SAMPLE_WINDOW);
+        machine.put("samples", SampleSeries.of(store.samples(spec.name(), from), from, now));
         ctx.json(machine);
     }
 

@@ -22,6 +22,7 @@ import okhttp3.Request;
 import okhttp3.Response;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -201,6 +202,34 @@ class FleetApiTest {
         JsonNode summary = ok("/api/v1/fleet").path("summary");
         assertThat(summary.path("overall").asText()).isEqualTo("ok");
         assertThat(summary.path("incidents")).isEmpty();
+    }
+
+    @Test
+    void aHeartbeatEveryTenSecondsComesBackAsFiveMinuteMeansNotThousandsOfPoints() throws Exception {
+        // 100 minutes of samples 10 s apart, the CPU at 10 % and 30 % in turn, no swap at all
+        Instant start = now.minus(Duration.ofMinutes(100));
+        for (int i = 0; i < 600; i++) {
+            store.sample("mini", start.plusSeconds(10L * i), new MachineMetrics(now, i % 2 == 0 ? 10 : 30, 0.5,
+                    8L << 30, 16L << 30, 0, 0, List.of(new MachineMetrics.DiskUsage("/", 50L << 30, 100L << 30)), 1,
+                    60));
+        }
+
+        JsonNode samples = ok("/api/v1/machines/mini").path("samples");
+
+        assertThat(samples.size()).as("5-minute spans in 100 minutes").isBetween(20, 21);
+        List<Instant> times = new java.util.ArrayList<>();
+        for (int i = 0; i < samples.size(); i++) {
+            JsonNode point = samples.get(i);
+            times.add(Instant.parse(point.path("at").asText()));
+            boolean whole = i > 0 && i < samples.size() - 1; // the first and last spans may hold a sample or two
+            assertThat(point.path("cpu_percent").asDouble()).as("the mean of 10 and 30 in turn")
+                    .isBetween(whole ? 19.0 : 10.0, whole ? 21.0 : 30.0);
+            assertThat(point.path("memory_percent").asDouble()).isEqualTo(50.0);
+            assertThat(point.path("disk_percent").asDouble()).isEqualTo(50.0);
+            assertThat(point.path("swap_percent").asDouble()).as("unknown stays unknown").isEqualTo(-1.0);
+        }
+        assertThat(times).isSorted();
+        assertThat(times.get(times.size() - 1)).isEqualTo(start.plusSeconds(10L * 599));
     }
 
     @Test
